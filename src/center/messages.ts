@@ -1,0 +1,3 @@
+import { defineMessages } from '../i18n/define.js';
+
+export const messages = defineMessages({}, {});

@@ -1,0 +1,105 @@
+/**
+ * The center file (spec 1): public, tells a client the center's name, keys and routes. Its
+ * fingerprint is the SHA-256 of the file's bytes, which the center publishes.
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { InputError } from '../errors.js';
+import { fromBase64 } from './base64.js';
+import { parseVerifierKey, type Verifier } from './note.js';
+import { isCenterName } from './receipt.js';
+
+/** A route as written in center files and route lists (spec 6); checked in depth by src/transport. */
+export interface RouteSpec {
+  id: string;
+  kind: 'direct' | 'http-proxy' | 'socks' | 'mirror';
+  url: string;
+  proxy?: string;
+  connect?: string;
+  servername?: string;
+  ca?: string;
+}
+
+export interface CenterFile {
+  v: 1;
+  name: string;
+  boxKey: string;
+  logKey: string;
+  tallyKey: string;
+  routesKey: string;
+  routes: RouteSpec[];
+}
+
+/** A parsed center file: the raw JSON plus decoded keys. */
+export interface Center {
+  readonly file: CenterFile;
+  readonly name: string;
+  readonly boxKey: Uint8Array;
+  readonly logKey: Verifier;
+  readonly tallyKey: Verifier;
+  readonly routesKey: Verifier;
+  readonly routes: readonly RouteSpec[];
+  /** SHA-256 of the file's bytes, hex. */
+  readonly fingerprint: string;
+}
+
+const ROUTE_KINDS = ['direct', 'http-proxy', 'socks', 'mirror'];
+
+export function parseCenterFile(bytes: Uint8Array, where = 'center file'): Center {
+  const bad = (why: string) =>
+    new InputError('bad-center-file', `${where}: ${why}`, { key: 'crypto.bad-center-file', params: { file: where, why } });
+  let o: unknown;
+  try {
+    o = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch {
+    throw bad('not JSON');
+  }
+  if (typeof o !== 'object' || o === null || Array.isArray(o)) throw bad('not an object');
+  const f = o as Record<string, unknown>;
+  if (f.v !== 1) throw bad('unknown version');
+  if (typeof f.name !== 'string' || !isCenterName(f.name)) throw bad('bad name');
+  const boxKey = typeof f.boxKey === 'string' ? fromBase64(f.boxKey, 32) : null;
+  if (!boxKey) throw bad('bad boxKey');
+  const key = (field: string, suffix: string): Verifier => {
+    const v = f[field];
+    let parsed: Verifier;
+    try {
+      parsed = parseVerifierKey(typeof v === 'string' ? v : '');
+    } catch {
+      throw bad(`bad ${field}`);
+    }
+    if (parsed.name !== `${f.name as string}/${suffix}`) throw bad(`${field} is not named ${f.name as string}/${suffix}`);
+    return parsed;
+  };
+  const logKey = key('logKey', 'log');
+  const tallyKey = key('tallyKey', 'counted');
+  const routesKey = key('routesKey', 'routes');
+  const routes = f.routes ?? [];
+  if (!Array.isArray(routes)) throw bad('routes is not an array');
+  for (const [i, r] of routes.entries()) {
+    const rr = r as Record<string, unknown>;
+    if (typeof r !== 'object' || r === null || typeof rr.id !== 'string' || typeof rr.url !== 'string' || !ROUTE_KINDS.includes(rr.kind as string)) {
+      throw bad(`route ${i + 1} is malformed`);
+    }
+  }
+  return {
+    file: f as unknown as CenterFile,
+    name: f.name,
+    boxKey,
+    logKey,
+    tallyKey,
+    routesKey,
+    routes: routes as RouteSpec[],
+    fingerprint: createHash('sha256').update(bytes).digest('hex'),
+  };
+}
+
+export async function readCenterFile(path: string): Promise<Center> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (cause) {
+    throw new InputError('bad-center-file', `cannot read ${path}`, { cause, key: 'crypto.center-unreadable', params: { file: path } });
+  }
+  return parseCenterFile(bytes, path);
+}

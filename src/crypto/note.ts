@@ -1,0 +1,154 @@
+/**
+ * C2SP signed notes (c2sp.org/signed-note), Ed25519 only (spec 4).
+ *
+ *   note      = text "\n" signature-line+
+ *   text      = UTF-8 lines, each ending in "\n", no other control characters
+ *   signature = "— " key-name " " base64(keyHash4 || signature) "\n"
+ *
+ * keyHash4 = SHA-256(keyName || 0x0A || 0x01 || publicKey)[0:4]; verifier key string
+ * `<keyName>+<hex keyHash4>+<base64(0x01 || publicKey)>`.
+ */
+import { createHash, type KeyObject } from 'node:crypto';
+import { VerifyError } from '../errors.js';
+import { fromBase64, toBase64 } from './base64.js';
+import { ed25519PublicKey, ed25519Sign, ed25519Verify, privateKeyObject, publicKeyObject } from './ed25519.js';
+
+const ALG_ED25519 = 0x01;
+const DASH = '\u2014';
+/** golang.org/x/mod/sumdb/note caps signatures per note; so do we, against resource abuse. */
+const MAX_SIGNATURES = 100;
+const utf8 = new TextEncoder();
+
+/** A key name is non-empty, has no whitespace and no `+` (C2SP signed-note). */
+export function isKeyName(name: string): boolean {
+  return typeof name === 'string' && name.length > 0 && !/[\s+]/u.test(name) && name.isWellFormed();
+}
+
+export function keyHash(name: string, publicKey: Uint8Array): Uint8Array {
+  const h = createHash('sha256').update(utf8.encode(name)).update(Uint8Array.of(0x0a, ALG_ED25519)).update(publicKey);
+  return new Uint8Array(h.digest().subarray(0, 4));
+}
+
+export function verifierKey(name: string, publicKey: Uint8Array): string {
+  if (!isKeyName(name)) throw new RangeError(`bad key name: ${JSON.stringify(name)}`);
+  const hash = Buffer.from(keyHash(name, publicKey)).toString('hex');
+  return `${name}+${hash}+${toBase64(Uint8Array.of(ALG_ED25519, ...publicKey))}`;
+}
+
+export interface Verifier {
+  readonly name: string;
+  readonly keyHash: Uint8Array;
+  readonly publicKey: Uint8Array;
+  readonly key: KeyObject;
+}
+
+/** Parses a verifier key string; throws VerifyError (`bad-verifier-key`) on anything malformed. */
+export function parseVerifierKey(vkey: string): Verifier {
+  const bad = () => new VerifyError('bad-verifier-key', `malformed verifier key`, { key: 'crypto.bad-verifier-key' });
+  if (typeof vkey !== 'string') throw bad();
+  const parts = vkey.split('+');
+  if (parts.length !== 3) throw bad();
+  const [name, hashHex, keyB64] = parts as [string, string, string];
+  if (!isKeyName(name) || !/^[0-9a-f]{8}$/.test(hashHex)) throw bad();
+  const raw = fromBase64(keyB64, 33);
+  if (!raw || raw[0] !== ALG_ED25519) throw bad();
+  const publicKey = raw.subarray(1);
+  const hash = keyHash(name, publicKey);
+  if (Buffer.from(hash).toString('hex') !== hashHex) throw bad();
+  return { name, keyHash: hash, publicKey, key: publicKeyObject(publicKey) };
+}
+
+/** Signs note bodies with one Ed25519 key. The private KeyObject is built once (hot path of the intake). */
+export class NoteSigner {
+  readonly name: string;
+  readonly publicKey: Uint8Array;
+  readonly verifierKey: string;
+  readonly #key: KeyObject;
+  readonly #prefix: Uint8Array;
+
+  constructor(name: string, seed: Uint8Array) {
+    this.name = name;
+    this.publicKey = ed25519PublicKey(seed);
+    this.verifierKey = verifierKey(name, this.publicKey);
+    this.#key = privateKeyObject(seed);
+    this.#prefix = keyHash(name, this.publicKey);
+  }
+
+  /** The whole signed note for `body` (which must be note text: non-empty lines ending in "\n"). */
+  sign(body: string): string {
+    checkText(body);
+    const sig = ed25519Sign(this.#key, utf8.encode(body));
+    return `${body}\n${DASH} ${this.name} ${toBase64(Uint8Array.of(...this.#prefix, ...sig))}\n`;
+  }
+}
+
+export interface NoteSignature {
+  readonly name: string;
+  readonly keyHash: Uint8Array;
+  readonly signature: Uint8Array;
+}
+
+export interface ParsedNote {
+  readonly text: string;
+  readonly signatures: readonly NoteSignature[];
+}
+
+function malformed(why: string): VerifyError {
+  return new VerifyError('bad-note', `malformed signed note: ${why}`, { key: 'crypto.bad-note' });
+}
+
+function checkText(text: string): void {
+  if (!text.endsWith('\n')) throw malformed('text does not end in a newline');
+  if (!text.isWellFormed()) throw malformed('text is not well-formed UTF-16/UTF-8');
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u0009\u000b-\u001f\u007f]/.test(text)) throw malformed('control character in text');
+}
+
+/** Splits a note into text and signatures without verifying anything. Throws VerifyError `bad-note`. */
+export function parseNote(note: string): ParsedNote {
+  if (typeof note !== 'string') throw malformed('not a string');
+  const split = note.lastIndexOf('\n\n');
+  if (split < 0) throw malformed('no blank line before the signatures');
+  const text = note.slice(0, split + 1);
+  const block = note.slice(split + 2);
+  checkText(text);
+  if (!block.endsWith('\n')) throw malformed('signature block does not end in a newline');
+  const lines = block.slice(0, -1).split('\n');
+  if (lines.length > MAX_SIGNATURES) throw malformed('too many signatures');
+  const signatures = lines.map((line) => {
+    const m = /^\u2014 (\S+) (\S+)$/u.exec(line);
+    if (!m || !isKeyName(m[1]!)) throw malformed('bad signature line');
+    const raw = fromBase64(m[2]!);
+    if (!raw || raw.length < 5) throw malformed('bad signature encoding');
+    return { name: m[1]!, keyHash: raw.subarray(0, 4), signature: raw.subarray(4) };
+  });
+  return { text, signatures };
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/**
+ * Verifies a note against the expected key (spec 4): signatures by unknown keys are ignored; a
+ * signature by a known key that fails rejects the whole note; the note must carry a valid
+ * signature by `expected`. Returns the note text. Throws VerifyError.
+ */
+export function verifyNote(note: string, expected: Verifier, others: readonly Verifier[] = []): string {
+  const { text, signatures } = parseNote(note);
+  const known = [expected, ...others];
+  const msg = utf8.encode(text);
+  let ok = false;
+  for (const s of signatures) {
+    const v = known.find((k) => k.name === s.name && sameBytes(k.keyHash, s.keyHash));
+    if (!v) continue;
+    if (!ed25519Verify(v.key, msg, s.signature)) {
+      throw new VerifyError('bad-signature', `signature by ${v.name} does not verify`, { key: 'crypto.bad-signature', params: { name: v.name } });
+    }
+    if (v === expected) ok = true;
+  }
+  if (!ok) {
+    throw new VerifyError('unsigned', `no valid signature by ${expected.name}`, { key: 'crypto.unsigned', params: { name: expected.name } });
+  }
+  return text;
+}

@@ -46,9 +46,11 @@ export interface Verifier {
 export function parseVerifierKey(vkey: string): Verifier {
   const bad = () => new VerifyError('bad-verifier-key', `malformed verifier key`, { key: 'crypto.bad-verifier-key' });
   if (typeof vkey !== 'string') throw bad();
-  const parts = vkey.split('+');
-  if (parts.length !== 3) throw bad();
-  const [name, hashHex, keyB64] = parts as [string, string, string];
+  // The base64 part may itself contain '+': split at the first two only.
+  const i = vkey.indexOf('+');
+  const j = vkey.indexOf('+', i + 1);
+  if (i < 0 || j < 0) throw bad();
+  const [name, hashHex, keyB64] = [vkey.slice(0, i), vkey.slice(i + 1, j), vkey.slice(j + 1)];
   if (!isKeyName(name) || !/^[0-9a-f]{8}$/.test(hashHex)) throw bad();
   const raw = fromBase64(keyB64, 33);
   if (!raw || raw[0] !== ALG_ED25519) throw bad();

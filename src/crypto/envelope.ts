@@ -12,7 +12,8 @@ import { createHash, getRandomValues } from 'node:crypto';
 import { blake2b } from '@noble/hashes/blake2b';
 import nacl from 'tweetnacl';
 import { EnvelopeError, InputError } from '../errors.js';
-import { assertBytes, concatBytes, isAllZero, toHex } from './bytes.js';
+import { toHex } from './base64.js';
+import { assertBytes, concatBytes, isAllZero } from './bytes.js';
 import { pad, unpad } from './padding.js';
 import { ENVELOPE_VERSION, envelopeShapeError } from './sizes.js';
 

@@ -15,6 +15,14 @@ export const messages = defineMessages(
     'crypto.bad-url': 'bad URL {url}: give an http:// or https:// base URL without user, query or fragment',
     'crypto.bad-center-file': '{file}: not a valid center file ({why})',
     'crypto.center-unreadable': 'cannot read the center file {file}',
+    'crypto.envelope.too-large':
+      'the statement is {size} bytes, more than the {max} bytes an envelope holds: split the group into several statements',
+    'crypto.envelope.empty': 'the statement is empty',
+    'crypto.envelope.bad-box-key': "the center's box key is not a usable X25519 public key",
+    'crypto.armor.bad-base64': 'block {block} (line {line}): not valid base64',
+    'crypto.armor.bad-length': 'block {block} (line {line}): {length} bytes is not the size of an envelope',
+    'crypto.armor.bad-version': 'block {block} (line {line}): not a version 1 envelope',
+    'crypto.armor.truncated': 'block {block} (line {line}): the block is cut short; copy it again in full',
   },
   {
     'crypto.bad-verifier-key': '验证密钥格式错误',
@@ -30,5 +38,12 @@ export const messages = defineMessages(
     'crypto.bad-url': 'URL 无效：{url}（请给出 http:// 或 https:// 基础地址，不含用户名、查询或片段）',
     'crypto.bad-center-file': '{file}：不是有效的中心文件（{why}）',
     'crypto.center-unreadable': '无法读取中心文件 {file}',
+    'crypto.envelope.too-large': '声明有 {size} 字节，超过一个信封可容纳的 {max} 字节：请把这一组人拆分成几份声明',
+    'crypto.envelope.empty': '声明是空的',
+    'crypto.envelope.bad-box-key': '中心的信封公钥不是可用的 X25519 公钥',
+    'crypto.armor.bad-base64': '第 {block} 块（第 {line} 行）：不是有效的 base64',
+    'crypto.armor.bad-length': '第 {block} 块（第 {line} 行）：{length} 字节不是信封的大小',
+    'crypto.armor.bad-version': '第 {block} 块（第 {line} 行）：不是第 1 版信封',
+    'crypto.armor.truncated': '第 {block} 块（第 {line} 行）：此块不完整，请重新完整复制',
   },
 );

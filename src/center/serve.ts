@@ -1,0 +1,103 @@
+/**
+ * `sealpost serve` (CLI spec): the intake server over the SQLite store. Reads only `log.key`
+ * (spec 1: the intake needs no other secret), stores in `<data>/intake.sqlite`.
+ */
+import { mkdir, open, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { InputError } from '../errors.js';
+import { centerNameFromKeyName, readSecretKeyFile } from '../crypto/keys.js';
+import { NoteSigner } from '../crypto/note.js';
+import { createIntakeServer, type IntakeLimits } from './server.js';
+import { openSqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
+
+export const DEFAULT_LISTEN = '127.0.0.1:8080';
+export const DB_FILE = 'intake.sqlite';
+
+export interface ServeOptions {
+  /** The folder of `keygen`'s key files; only `log.key` is read. */
+  readonly keysDir: string;
+  /** The data folder (created with mode 0700); the tally later reads it. */
+  readonly dataDir: string;
+  /** `host:port` or `[v6]:port`; port 0 picks a free one. Default 127.0.0.1:8080. */
+  readonly listen?: string;
+  readonly tlsCert?: string;
+  readonly tlsKey?: string;
+  readonly limits?: IntakeLimits;
+  /** Group commit size (1 = one commit and fsync per request). */
+  readonly maxBatch?: number;
+  readonly maxQueue?: number;
+  readonly retryAfterSeconds?: number;
+  readonly thread?: SqliteStoreOptions['thread'];
+  readonly log?: (line: string) => void;
+}
+
+export interface Serving {
+  /** The base URL, with the real port and a trailing slash. */
+  readonly url: URL;
+  /** The center name, from the log key's name. */
+  readonly center: string;
+  /** Stops the server, then commits what is queued and closes the store. */
+  close(): Promise<void>;
+}
+
+/** Parses `host:port` / `[v6]:port`. Throws InputError `bad-listen`. */
+export function parseListen(listen: string): { host: string; port: number } {
+  const m = /^(?:\[([0-9A-Fa-f:.]+)\]|([^:[\]\s]+)):(\d{1,5})$/.exec(listen);
+  const port = m ? Number(m[3]) : -1;
+  if (!m || port > 65535) {
+    throw new InputError('bad-listen', `bad listen address ${JSON.stringify(listen)}`, {
+      key: 'center.error.bad-listen',
+      params: { listen },
+      field: '--listen',
+    });
+  }
+  return { host: (m[1] ?? m[2])!, port };
+}
+
+/** Makes the folder entry of a newly created file durable (POSIX: fsync the directory). */
+async function syncDir(dir: string): Promise<void> {
+  const fh = await open(dir, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+export async function startServe(opts: ServeOptions): Promise<Serving> {
+  const { host, port } = parseListen(opts.listen ?? DEFAULT_LISTEN);
+  if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined)) {
+    throw new InputError('tls-pair', '--tls-cert and --tls-key go together', { key: 'center.error.tls-pair', field: '--tls-cert' });
+  }
+  const key = await readSecretKeyFile(join(opts.keysDir, 'log.key'), 'log');
+  const center = centerNameFromKeyName(key.name);
+  const signer = new NoteSigner(key.name, key.secretKey);
+  const tls = opts.tlsCert && opts.tlsKey ? { cert: await readFile(opts.tlsCert), key: await readFile(opts.tlsKey) } : undefined;
+
+  await mkdir(opts.dataDir, { recursive: true, mode: 0o700 });
+  const store = await openSqliteStore({
+    path: join(opts.dataDir, DB_FILE),
+    maxBatch: opts.maxBatch,
+    maxQueue: opts.maxQueue,
+    retryAfterSeconds: opts.retryAfterSeconds,
+    thread: opts.thread,
+  });
+  let url: URL;
+  const server = createIntakeServer({ store, signer, center, limits: opts.limits, tls, log: opts.log });
+  try {
+    await syncDir(opts.dataDir);
+    url = await server.listen(host, port);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  let closed: Promise<void> | undefined;
+  return {
+    url,
+    center,
+    close() {
+      closed ??= server.close().then(() => store.close());
+      return closed;
+    },
+  };
+}

@@ -1,0 +1,151 @@
+/**
+ * The synchronous SQLite core of the intake store: schema, migrations and the group-commit
+ * transaction. It runs either on the main thread or inside `sqlite-worker.ts`; `sqlite-store.ts`
+ * does the queueing. Never logs anything (envelope bytes least of all).
+ */
+import { randomBytes } from 'node:crypto';
+import Database from 'better-sqlite3';
+import type { AppendItem, Entry, StoredEntry } from './store.js';
+import { hourOf, receivedLeaf } from './leaf.js';
+
+export const SCHEMA_VERSION = 1;
+
+/**
+ * `idx` is the rowid (the received log index). The envelope column is last so that reading the
+ * small columns (for the log) does not touch a row's overflow pages. No time finer than the hour
+ * and nothing about the client is stored (spec 5: an intake logs no client addresses).
+ */
+const SCHEMA_V1 = `
+CREATE TABLE entries (
+  idx      INTEGER PRIMARY KEY,
+  idem     BLOB NOT NULL UNIQUE,
+  eh       BLOB NOT NULL,
+  blind    BLOB NOT NULL,
+  hour     INTEGER NOT NULL,
+  leaf     BLOB NOT NULL,
+  envelope BLOB NOT NULL
+);
+`;
+
+export interface IntakeDbOptions {
+  readonly readonly?: boolean;
+  /** Clock in unix milliseconds (tests). */
+  readonly now?: () => number;
+}
+
+interface Row {
+  idx: number;
+  eh: Buffer;
+  blind: Buffer;
+  hour: number;
+  leaf: Buffer;
+  envelope: Buffer;
+}
+
+function u8(b: Buffer): Uint8Array {
+  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+}
+
+function toStored(r: Row): StoredEntry {
+  return { index: r.idx, eh: u8(r.eh), blind: u8(r.blind), hour: r.hour, leaf: u8(r.leaf), envelope: u8(r.envelope) };
+}
+
+export class IntakeDb {
+  readonly #db: Database.Database;
+  readonly #now: () => number;
+  readonly #find: Database.Statement<[Uint8Array], { idx: number; eh: Buffer; blind: Buffer; hour: number }>;
+  readonly #insert: Database.Statement<[number, Uint8Array, Uint8Array, Uint8Array, number, Uint8Array, Uint8Array]>;
+  readonly #next: Database.Statement<[], { n: number }>;
+  readonly #page: Database.Statement<[number, number], Row>;
+  readonly #commit: (items: readonly AppendItem[]) => Entry[];
+
+  constructor(path: string, opts: IntakeDbOptions = {}) {
+    this.#now = opts.now ?? Date.now;
+    this.#db = new Database(path, opts.readonly ? { readonly: true, fileMustExist: true } : {});
+    this.#db.pragma('busy_timeout = 10000');
+    if (!opts.readonly) {
+      this.#db.pragma('journal_mode = WAL');
+      // FULL: every commit fsyncs the WAL, so a receipt is never signed for a write a power
+      // loss could undo (spec 4). NORMAL would only be safe against a process crash.
+      this.#db.pragma('synchronous = FULL');
+      this.#migrate();
+    } else {
+      const v = this.#version();
+      if (v !== SCHEMA_VERSION) throw new Error(`intake database has schema version ${v}, expected ${SCHEMA_VERSION}`);
+    }
+    this.#find = this.#db.prepare('SELECT idx, eh, blind, hour FROM entries WHERE idem = ?');
+    this.#insert = this.#db.prepare('INSERT INTO entries (idx, idem, eh, blind, hour, leaf, envelope) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    this.#next = this.#db.prepare('SELECT coalesce(max(idx) + 1, 0) AS n FROM entries');
+    this.#page = this.#db.prepare('SELECT idx, eh, blind, hour, leaf, envelope FROM entries WHERE idx >= ? ORDER BY idx LIMIT ?');
+    // IMMEDIATE: take the write lock first, so that `max(idx) + 1` cannot race another writer
+    // (a second process on the same data folder waits or fails; it never reuses an index).
+    this.#commit = this.#db.transaction((items: readonly AppendItem[]) => this.#commitItems(items)).immediate;
+  }
+
+  #version(): number | undefined {
+    const has = this.#db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'").get();
+    if (!has) return undefined;
+    const row = this.#db.prepare('SELECT version FROM schema_version').get() as { version: number } | undefined;
+    return row?.version;
+  }
+
+  #migrate(): void {
+    this.#db.transaction(() => {
+      const v = this.#version();
+      if (v === undefined) {
+        this.#db.exec('CREATE TABLE schema_version (version INTEGER NOT NULL)');
+        this.#db.exec(SCHEMA_V1);
+        this.#db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(SCHEMA_VERSION);
+      } else if (v !== SCHEMA_VERSION) {
+        // Later versions add migrations here, one step at a time; an unknown newer version is refused.
+        throw new Error(`intake database has schema version ${v}, this build knows ${SCHEMA_VERSION}`);
+      }
+    }).immediate();
+  }
+
+  /**
+   * Appends a batch in one transaction (one fsync): existing idempotency keys give their entry,
+   * new ones the next indexes. All or nothing: on a throw nothing of the batch was stored.
+   */
+  commit(items: readonly AppendItem[]): Entry[] {
+    return this.#commit(items);
+  }
+
+  #commitItems(items: readonly AppendItem[]): Entry[] {
+    let next = this.#next.get()!.n;
+    const hour = hourOf(this.#now());
+    const blinds = randomBytes(16 * items.length);
+    const out: Entry[] = [];
+    for (let i = 0; i < items.length; i++) {
+      const it = items[i]!;
+      // Also finds an entry inserted earlier in this same batch (same transaction).
+      const found = this.#find.get(it.idem);
+      if (found) {
+        out.push({ index: found.idx, eh: u8(found.eh), blind: u8(found.blind), hour: found.hour, fresh: false });
+        continue;
+      }
+      const blind = u8(blinds.subarray(16 * i, 16 * i + 16));
+      const index = next++;
+      this.#insert.run(index, it.idem, it.eh, blind, hour, receivedLeaf(blind, it.eh, hour), it.envelope);
+      out.push({ index, eh: it.eh, blind, hour, fresh: true });
+    }
+    return out;
+  }
+
+  count(): number {
+    return this.#next.get()!.n;
+  }
+
+  entry(index: number): StoredEntry | undefined {
+    return this.page(index, 1)[0];
+  }
+
+  /** Up to `limit` entries from `from` in index order. */
+  page(from: number, limit: number): StoredEntry[] {
+    return this.#page.all(from, limit).map(toStored);
+  }
+
+  close(): void {
+    this.#db.close();
+  }
+}

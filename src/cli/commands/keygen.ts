@@ -1,0 +1,33 @@
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import type { Command } from 'commander';
+import { generateCenterKeys } from '../../crypto/keys.js';
+import { t } from '../../i18n/index.js';
+import { action, type Ctx } from '../context.js';
+import { EXIT } from '../output.js';
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+export function registerKeygen(program: Command, ctx: Ctx): Command {
+  return program
+    .command('keygen')
+    .description(t('cli.keygen.description'))
+    .requiredOption('--name <center name>', t('cli.keygen.opt.name'))
+    .requiredOption('--out <dir>', t('cli.keygen.opt.out'))
+    .option('--url <intake base url>', t('cli.keygen.opt.url'), collect, [])
+    .action(
+      action<{ name: string; out: string; url: string[] }>(ctx, async ({ opts, out }) => {
+        const dir = resolve(opts.out);
+        const file = await generateCenterKeys(opts.name, dir, opts.url);
+        const fingerprint = createHash('sha256').update(await readFile(join(dir, 'center.json'))).digest('hex');
+        if (opts.json) {
+          out.document({ center: file.name, dir, fingerprint, files: ['box.key', 'log.key', 'tally.key', 'routes.key', 'center.json'] });
+        } else {
+          out.data(join(dir, 'center.json'));
+          out.info('cli.keygen.done', { dir, fingerprint });
+        }
+        return EXIT.ok;
+      }),
+    );
+}

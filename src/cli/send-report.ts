@@ -1,0 +1,74 @@
+/**
+ * Sends one queued envelope and reports it the way `submit` and `demo` share: a progress line
+ * while racing, one table of every attempt at the end (`--verbose` streams them), the receipt on
+ * stdout, or the `submit --json` document (CLI spec).
+ */
+import type { Center } from '../crypto/center-file.js';
+import { t } from '../i18n/index.js';
+import type { Outbox, OutboxItem } from '../outbox/outbox.js';
+import { sendItem } from '../outbox/send.js';
+import type { Route } from '../transport/route.js';
+import type { PhaseTimeouts } from '../transport/deliver.js';
+import { EXIT, table, type ExitCode, type Output } from './output.js';
+
+export interface SendReportOptions {
+  readonly deadline?: number;
+  readonly stagger?: number;
+  readonly timeouts?: Partial<PhaseTimeouts>;
+}
+
+export async function sendAndReport(
+  out: Output,
+  outbox: Outbox,
+  item: OutboxItem,
+  center: Center,
+  routes: readonly Route[],
+  opts: SendReportOptions = {},
+): Promise<ExitCode> {
+  if (routes.length === 0) {
+    out.warning('cli.no-routes');
+    out.hint('cli.hint.route');
+    if (out.json) out.document({ id: item.id, delivered: false, route: null, receipt: null, attempts: [] });
+    return EXIT.queued;
+  }
+  const tty = Boolean((out.io.stderr as { isTTY?: boolean }).isTTY) && !out.json;
+  const r = await sendItem(outbox, item, routes, {
+    center: { name: center.name, logKey: center.logKey },
+    ...(opts.deadline !== undefined ? { deadline: opts.deadline } : {}),
+    ...(opts.stagger !== undefined ? { stagger: opts.stagger } : {}),
+    ...(opts.timeouts ? { timeouts: opts.timeouts } : {}),
+    onEvent: (e) => {
+      if (out.verbose && e.type === 'end') out.text(`${e.attempt.route}: ${outcomeText(e.attempt.outcome)} (${e.attempt.ms} ms)`);
+      else if (tty && e.type === 'start') out.io.stderr.write(`\r${t('cli.progress.trying', { route: e.route })}\u001b[K`);
+    },
+  });
+  if (tty && !out.verbose) out.io.stderr.write('\r\u001b[K');
+  for (const a of r.raw) {
+    if (a.outcome === 'bad-receipt') out.warning('cli.warn.bad-receipt', { route: a.route });
+  }
+  if (out.json) {
+    const { raw: _raw, ...doc } = r;
+    out.document(doc);
+  } else {
+    out.text(
+      table([
+        [t('cli.table.route'), t('cli.table.outcome'), t('cli.table.ms')],
+        ...r.attempts.map((a) => [a.route, outcomeText(a.outcome), String(a.ms)]),
+      ]),
+    );
+    if (r.delivered) {
+      out.info('cli.delivered', { route: r.route ?? '', id: r.id });
+      out.data(r.receipt ?? '');
+    } else {
+      out.warning('cli.queued', { id: r.id });
+      out.hint('cli.hint.flush');
+    }
+  }
+  return r.delivered ? EXIT.ok : EXIT.queued;
+}
+
+/** The stable outcome word plus its meaning in the user's language. */
+export function outcomeText(outcome: string): string {
+  const key = outcome.startsWith('http-') ? 'cli.outcome.http' : `cli.outcome.${outcome}`;
+  return `${outcome} (${t(key, { status: outcome.slice(5) })})`;
+}

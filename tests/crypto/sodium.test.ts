@@ -1,0 +1,107 @@
+/**
+ * Differential test against libsodium (wire spec 3: `sealed` is byte for byte a libsodium sealed box).
+ * 1,000 statement-like payloads each way, sizes spread over the three buckets and their edges, with
+ * multi-byte UTF-8. The generator is seeded so that a failure names a reproducible case.
+ */
+import sodium from 'libsodium-wrappers';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { boxKeyPair, openEnvelope, sealEnvelope } from '../../src/crypto/envelope.js';
+import { MAX_PLAINTEXT, pad } from '../../src/crypto/padding.js';
+
+const N = 1000;
+const enc = new TextEncoder();
+
+beforeAll(async () => {
+  await sodium.ready;
+});
+
+/** mulberry32: a tiny seeded PRNG. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** 1, 2, 3 and 4-byte UTF-8 characters, and the JSON escapes. */
+const ALPHABET = [...'abcXYZ019 .,é\u00df\u0416退党退团退队中国张伟\u3000🙂👩‍👩‍👧"\\\n'];
+
+/** A statement-shaped JSON document of exactly `target` bytes (target >= 300). */
+function statementOfSize(rand: () => number, target: number): Uint8Array {
+  const hex = (n: number): string => Array.from({ length: n }, () => Math.floor(rand() * 16).toString(16)).join('');
+  const base = {
+    v: 1,
+    kind: 'withdrawal',
+    id: hex(32),
+    tagKey: Buffer.from(hex(64), 'hex').toString('base64'),
+    people: [{ name: '王小明', orgs: ['CCP', 'CYL'] }],
+    region: { country: 'CN', province: '110000' },
+    channel: 'internet',
+    date: '2025-06-04',
+    text: '',
+  };
+  // JSON escaping is per character, so the document grows by each character's escaped UTF-8 size.
+  const cost = (ch: string): number => enc.encode(JSON.stringify(ch)).length - 2;
+  let length = enc.encode(JSON.stringify(base)).length;
+  const parts: string[] = [];
+  // Grow with random multi-byte characters, then top up with ASCII to hit the target exactly.
+  for (;;) {
+    const ch = ALPHABET[Math.floor(rand() * ALPHABET.length)]!;
+    if (length + cost(ch) > target - 8) break;
+    parts.push(ch);
+    length += cost(ch);
+  }
+  const text = parts.join('') + 'a'.repeat(target - length);
+  const out = enc.encode(JSON.stringify({ ...base, text }));
+  expect(out.length).toBe(target);
+  return out;
+}
+
+/** Sizes spread over all buckets, the edges included. */
+function sizes(rand: () => number): number[] {
+  const edges = [300, 1019, 1020, 1021, 4091, 4092, 4093, 16379, 16380];
+  const out = [...edges];
+  while (out.length < N) {
+    const bucket = Math.floor(rand() * 3);
+    const [lo, hi] = bucket === 0 ? [300, 1020] : bucket === 1 ? [1021, 4092] : [4093, MAX_PLAINTEXT];
+    out.push(lo + Math.floor(rand() * (hi - lo + 1)));
+  }
+  return out;
+}
+
+function payloads(seed: number): Uint8Array[] {
+  const rand = prng(seed);
+  return sizes(rand).map((n) => statementOfSize(rand, n));
+}
+
+describe('differential against libsodium crypto_box_seal', () => {
+  const kp = boxKeyPair();
+
+  it(`${N} envelopes sealed by sealpost open with crypto_box_seal_open`, () => {
+    const buckets = new Set<number>();
+    for (const payload of payloads(1)) {
+      const env = sealEnvelope(payload, kp.publicKey);
+      buckets.add(env.length);
+      const opened = sodium.crypto_box_seal_open(env.subarray(1), kp.publicKey, kp.secretKey);
+      expect(opened).toEqual(pad(payload));
+    }
+    expect([...buckets].sort((a, b) => a - b)).toEqual([1073, 4145, 16433]);
+  });
+
+  it(`${N} boxes sealed by crypto_box_seal open with openEnvelope`, () => {
+    const buckets = new Set<number>();
+    for (const payload of payloads(2)) {
+      const sealed = sodium.crypto_box_seal(pad(payload), kp.publicKey);
+      const env = new Uint8Array(1 + sealed.length);
+      env[0] = 1;
+      env.set(sealed, 1);
+      buckets.add(env.length);
+      expect(openEnvelope(env, [kp.secretKey])).toEqual(payload);
+    }
+    expect([...buckets].sort((a, b) => a - b)).toEqual([1073, 4145, 16433]);
+  });
+});

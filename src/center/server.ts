@@ -95,7 +95,9 @@ const REASONS: Record<number, string> = { 400: 'Bad Request', 408: 'Request Time
 
 /** The answer to a request Node could not parse (or a timed-out one), written on the raw socket. */
 function clientErrorAnswer(err: NodeJS.ErrnoException, socket: Socket): void {
-  if (err.code === 'ECONNRESET' || !socket.writable || (socket as Socket & { _httpMessage?: unknown })._httpMessage) {
+  // As Node's own default: answer unless a response has started on this socket.
+  const inFlight = (socket as Socket & { _httpMessage?: { _headerSent?: boolean } })._httpMessage;
+  if (err.code === 'ECONNRESET' || !socket.writable || inFlight?._headerSent) {
     socket.destroy();
     return;
   }

@@ -146,11 +146,6 @@ export function composeStatement(fields: ComposeFields, opts: ValidateOptions = 
   } catch (err) {
     if (!(err instanceof InputError) || err.field === undefined) throw err;
     const flag = flagOf(err.field);
-    throw new InputError(err.code, err.message.split(err.field).join(flag), {
-      key: err.key,
-      params: { ...err.params, field: flag },
-      field: flag,
-      cause: err,
-    });
+    throw statementError(err.code, err.key, { ...err.params, field: flag }, flag, err);
   }
 }

@@ -32,7 +32,9 @@ export async function exchange(
   signal: AbortSignal,
 ): Promise<HttpAnswer> {
   const client = new Client(url.origin, {
-    connect: (_opts, cb) => cb(null, socket as never),
+    // undici expects the connector's callback asynchronously (as its own connector does after
+    // 'connect'); a synchronous call leaves the request queued forever.
+    connect: (_opts, cb) => setImmediate(() => cb(null, socket as never)),
     pipelining: 1,
     keepAliveTimeout: 1,
     headersTimeout: 0, // the caller's signal is the deadline

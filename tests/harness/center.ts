@@ -1,0 +1,46 @@
+/** A real center for tests: fresh keys, a real intake server on 127.0.0.1, a parsed center file. */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseCenterFile, type Center } from '../../src/crypto/center-file.js';
+import { generateCenterKeys } from '../../src/crypto/keys.js';
+import { startServe, type ServeOptions } from '../../src/center/serve.js';
+
+export interface TestCenter {
+  readonly url: URL;
+  readonly center: Center;
+  readonly dir: string;
+  readonly keysDir: string;
+  readonly dataDir: string;
+  close(): Promise<void>;
+}
+
+const tls = (f: string) => fileURLToPath(new URL(`../fixtures/tls/${f}`, import.meta.url));
+
+export async function startCenter(opts: { tls?: boolean; name?: string } & Partial<ServeOptions> = {}): Promise<TestCenter> {
+  const dir = await mkdtemp(join(tmpdir(), 'sealpost-test-'));
+  const keysDir = join(dir, 'keys');
+  const dataDir = join(dir, 'data');
+  await generateCenterKeys(opts.name ?? 'center.test', keysDir);
+  const { tls: useTls, name: _n, ...rest } = opts;
+  const server = await startServe({
+    keysDir,
+    dataDir,
+    listen: '127.0.0.1:0',
+    ...(useTls ? { tlsCert: tls('center.pem'), tlsKey: tls('center-key.pem') } : {}),
+    ...rest,
+  });
+  const center = parseCenterFile(await readFile(join(keysDir, 'center.json')));
+  return {
+    url: server.url,
+    center,
+    dir,
+    keysDir,
+    dataDir,
+    close: async () => {
+      await server.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { sealEnvelope } from '../../src/crypto/envelope.js';
+import { deliver } from '../../src/transport/deliver.js';
+import { race } from '../../src/transport/race.js';
+import { parseRoute, type Route } from '../../src/transport/route.js';
+import { startCenter, type TestCenter } from '../harness/center.js';
+import { hangAfterAccept, resetAfterHello, type Peer } from '../harness/censor.js';
+
+let c: TestCenter;
+beforeAll(async () => {
+  c = await startCenter();
+});
+afterAll(() => c.close());
+
+function run(routes: Route[], opts: Parameters<typeof race>[2] = {}) {
+  const envelope = sealEnvelope(new TextEncoder().encode('{}'), c.center.boxKey);
+  const token = randomBytes(16);
+  const byId = new Map(routes.map((r) => [r.id, r]));
+  return race(routes, (id, signal) => deliver(envelope, token, byId.get(id)!, { center: { name: c.center.name, logKey: c.center.logKey }, signal }), opts);
+}
+
+const idle = (p: Peer) =>
+  Promise.race([p.idle(), new Promise((_, rej) => setTimeout(() => rej(new Error(`${p.open()} sockets open`)), 1000))]);
+
+describe('race', () => {
+  it('moves on after the stagger delay past a blackhole, and the winner cancels it (no socket left)', async () => {
+    const hole = await hangAfterAccept();
+    const t0 = performance.now();
+    const r = await run([
+      parseRoute({ id: 'hole', kind: 'direct', url: hole.url }),
+      parseRoute({ id: 'good', kind: 'direct', url: c.url.toString() }),
+    ]);
+    const ms = performance.now() - t0;
+    expect(r.winner?.route).toBe('good');
+    expect(ms).toBeGreaterThanOrEqual(249);
+    expect(ms).toBeLessThan(600);
+    expect(r.attempts.map((a) => [a.route, a.outcome])).toEqual([
+      ['good', 'delivered'],
+      ['hole', 'cancelled'],
+    ]);
+    await idle(hole);
+    expect(hole.accepted()).toBe(1);
+    await hole.close();
+  });
+
+  it('starts the next route at once when one fails fast', async () => {
+    const rst = await resetAfterHello();
+    const t0 = performance.now();
+    const r = await run([
+      parseRoute({ id: 'rst', kind: 'direct', url: rst.url }),
+      parseRoute({ id: 'good', kind: 'direct', url: c.url.toString() }),
+    ]);
+    expect(r.winner?.route).toBe('good');
+    expect(performance.now() - t0).toBeLessThan(200);
+    expect(r.attempts[0]).toMatchObject({ route: 'rst', outcome: 'reset' });
+    await rst.close();
+  });
+
+  it('keeps at most 4 attempts in flight and stops at the overall deadline', async () => {
+    const holes = await Promise.all(Array.from({ length: 6 }, () => hangAfterAccept()));
+    const t0 = performance.now();
+    const r = await run(
+      holes.map((h, i) => parseRoute({ id: `h${i}`, kind: 'direct', url: h.url })),
+      { stagger: 100, deadline: 600 },
+    );
+    const ms = performance.now() - t0;
+    expect(r.winner).toBeNull();
+    expect(ms).toBeGreaterThanOrEqual(599);
+    expect(ms).toBeLessThan(700);
+    expect(r.attempts).toHaveLength(4);
+    expect(r.attempts.every((a) => a.outcome === 'timeout')).toBe(true);
+    expect(holes.reduce((n, h) => n + h.accepted(), 0)).toBe(4);
+    for (const h of holes) {
+      await idle(h);
+      await h.close();
+    }
+  });
+
+  it('reports every route when all fail', async () => {
+    const rst = await resetAfterHello();
+    const r = await run([parseRoute({ id: 'a', kind: 'direct', url: rst.url }), parseRoute({ id: 'b', kind: 'direct', url: rst.url })]);
+    expect(r.winner).toBeNull();
+    expect(r.attempts.map((a) => a.outcome)).toEqual(['reset', 'reset']);
+    await rst.close();
+  });
+});

@@ -68,7 +68,10 @@ async function workerCommitter(path: string): Promise<Committer> {
   await new Promise<void>((resolve, reject) => {
     worker.on('message', (m: FromWorker) => {
       if (m.type === 'ready') resolve();
-      else if (m.type === 'error') reject(new Error(m.message));
+      else if (m.type === 'error') {
+        reject(new Error(m.message));
+        void worker.terminate();
+      }
       else if (m.type === 'closed') onClosed?.();
       else {
         const w = waiting.get(m.id);

@@ -2,7 +2,7 @@
  * The `sealpost` command line (CLI spec). Texts come from the catalogs in the user's language,
  * which is known before the program is built (`--lang` is pre-scanned from argv).
  */
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, Help, Option } from 'commander';
 import { detectLang, setLang, t } from '../i18n/index.js';
 import { EXIT, type Io, type ExitCode } from './output.js';
 import type { Ctx } from './context.js';
@@ -20,6 +20,21 @@ function preScanLang(argv: readonly string[]): string | undefined {
     if (a.startsWith('--lang=')) return a.slice(7);
   }
   return undefined;
+}
+
+/** Commander's help headings are English; put them in the user's language. */
+function localizeHelp(cmd: Command): void {
+  cmd.configureHelp({
+    formatHelp: (c, helper) =>
+      Help.prototype.formatHelp
+        .call(helper, c, helper)
+        .replace(/^Usage:/m, t('cli.help.usage'))
+        .replace(/^Arguments:$/m, t('cli.help.arguments'))
+        .replace(/^Options:$/m, t('cli.help.options'))
+        .replace(/^Commands:$/m, t('cli.help.commands'))
+        .replace(/\(default:/g, `(${t('cli.help.default')}:`)
+        .replace(/\(choices:/g, `(${t('cli.help.choices')}:`),
+  });
 }
 
 export function buildProgram(ctx: Ctx): Command {
@@ -44,7 +59,9 @@ export function buildProgram(ctx: Ctx): Command {
   for (const register of [registerKeygen, registerServe, registerCompose, registerSeal, registerSubmit, registerDemo]) {
     const cmd = register(program, ctx);
     cmd.helpOption('-h, --help', t('cli.opt.help')).exitOverride().configureOutput({ outputError: () => {} });
+    localizeHelp(cmd);
   }
+  localizeHelp(program);
   return program;
 }
 

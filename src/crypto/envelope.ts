@@ -8,7 +8,7 @@
  * nonce    = BLAKE2b-192(epk || boxKey)
  * ```
  */
-import { createHash, getRandomValues } from 'node:crypto';
+import { createHash, getRandomValues, timingSafeEqual } from 'node:crypto';
 import { blake2b } from '@noble/hashes/blake2b';
 import nacl from 'tweetnacl';
 import { EnvelopeError, InputError } from '../errors.js';
@@ -66,6 +66,22 @@ function boxKeyFromShared(shared: Uint8Array): Uint8Array {
 /** The sealed-box nonce BLAKE2b-192(epk || boxKey), unkeyed (spec 3; libsodium's crypto_box_seal nonce). */
 function sealNonce(epk: Uint8Array, boxKey: Uint8Array): Uint8Array {
   return blake2b(concatBytes(epk, boxKey), { dkLen: NONCE_BYTES });
+}
+
+/**
+ * The public key of each secret key already seen, so that a tally opening many envelopes pays one
+ * scalar multiplication per envelope and key, not two. Weakly keyed by the caller's array; the SHA-256
+ * of the secret guards against the array having been overwritten in place (no copy of the secret is kept).
+ */
+const publicKeys = new WeakMap<Uint8Array, { digest: Uint8Array; publicKey: Uint8Array }>();
+
+function publicKeyOf(secretKey: Uint8Array): Uint8Array {
+  const digest = sha256(secretKey);
+  const hit = publicKeys.get(secretKey);
+  if (hit !== undefined && timingSafeEqual(hit.digest, digest)) return hit.publicKey;
+  const publicKey = nacl.scalarMult.base(secretKey);
+  publicKeys.set(secretKey, { digest, publicKey });
+  return publicKey;
 }
 
 /** A fresh X25519 key pair for the box key (keygen, tests). */
@@ -136,7 +152,7 @@ export function openEnvelope(envelope: Uint8Array, secretKeys: readonly Uint8Arr
     if (isAllZero(shared)) throw new EnvelopeError('low-order-key');
     const k = boxKeyFromShared(shared);
     shared.fill(0);
-    const padded = nacl.secretbox.open(boxed, sealNonce(epk, nacl.scalarMult.base(sk)), k);
+    const padded = nacl.secretbox.open(boxed, sealNonce(epk, publicKeyOf(sk)), k);
     k.fill(0);
     if (padded !== null) {
       try {

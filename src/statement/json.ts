@@ -21,6 +21,9 @@ export function parseJsonStrict(text: string): unknown {
   return new Parser(text).document();
 }
 
+/** RFC 8259 section 7: the two-character escapes. */
+const SIMPLE_ESCAPES: Readonly<Record<string, string>> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+
 class Parser {
   private i = 0;
   constructor(private readonly s: string) {}
@@ -127,10 +130,9 @@ class Parser {
 
   private escape(): string {
     const e = this.s[this.i + 1];
-    const simple: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
-    if (e !== undefined && Object.hasOwn(simple, e)) {
+    if (e !== undefined && Object.hasOwn(SIMPLE_ESCAPES, e)) {
       this.i += 2;
-      return simple[e] as string;
+      return SIMPLE_ESCAPES[e] as string;
     }
     const hex = this.s.slice(this.i + 2, this.i + 6);
     if (e !== 'u' || !/^[0-9a-fA-F]{4}$/.test(hex)) throw this.syntax();

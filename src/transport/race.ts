@@ -45,7 +45,9 @@ export async function race<T>(
   const stagger = clampStagger(opts.stagger ?? 250);
   const maxInFlight = Math.max(1, opts.maxInFlight ?? 4);
   const queue = routes.map((r) => r.id);
+  /** In the order the attempts started (only started routes are listed: CLI spec). */
   const attempts: Attempt[] = [];
+  let started = 0;
   const running = new Map<string, { ctl: AbortController; done: Promise<void> }>();
   const overall = new AbortController();
   let winner: RaceResult<T>['winner'] = null;
@@ -76,11 +78,12 @@ export async function race<T>(
     const onOverall = () => ctl.abort(overall.signal.reason);
     overall.signal.addEventListener('abort', onOverall, { once: true });
     const t0 = performance.now();
+    const slot = started++;
     opts.onEvent?.({ type: 'start', route: id });
     const done = attempt(id, ctl.signal).then(
       (value) => {
         const a = { route: id, outcome: 'delivered', ms: Math.round(performance.now() - t0) };
-        attempts.push(a);
+        attempts[slot] = a;
         opts.onEvent?.({ type: 'end', attempt: a });
         if (!winner) {
           winner = { route: id, value };
@@ -90,7 +93,7 @@ export async function race<T>(
       (err: unknown) => {
         const e = classify(ctl.signal.aborted ? ctl.signal.reason : err, 'attempt');
         const a = { route: id, outcome: e.outcome, ms: Math.round(performance.now() - t0), error: e };
-        attempts.push(a);
+        attempts[slot] = a;
         opts.onEvent?.({ type: 'end', attempt: a });
       },
     ).finally(() => {

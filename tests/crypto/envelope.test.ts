@@ -127,6 +127,14 @@ describe('opening', () => {
     expect(reasonOf(() => openEnvelope(env, [other.secretKey]))).toBe('box');
   });
 
+  it('does not serve a stale public key when a key array is overwritten in place', () => {
+    const sk = kp.secretKey.slice();
+    const env = sealEnvelope(statement, other.publicKey);
+    expect(reasonOf(() => openEnvelope(env, [sk]))).toBe('box'); // caches kp's public key for `sk`
+    sk.set(other.secretKey);
+    expect(openEnvelope(env, [sk])).toEqual(statement);
+  });
+
   it('decodes UTF-8 strictly, keeping a BOM for the JSON parser to refuse', () => {
     expect(openEnvelopeText(sealEnvelope(statement, kp.publicKey), [kp.secretKey])).toContain('张三');
     expect(reasonOf(() => openEnvelopeText(sealEnvelope(Uint8Array.of(0xc3, 0x28), kp.publicKey), [kp.secretKey]))).toBe(

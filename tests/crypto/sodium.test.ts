@@ -38,6 +38,9 @@ function prng(seed: number): () => number {
 /** 1, 2, 3 and 4-byte UTF-8 characters, and the JSON escapes. */
 const ALPHABET = [...'abcXYZ019 .,é\u00df\u0416退党退团退队中国张伟\u3000🙂👩‍👩‍👧"\\\n'];
 
+/** JSON escaping is per character: each one adds its escaped UTF-8 size to the document. */
+const COST = ALPHABET.map((ch) => enc.encode(JSON.stringify(ch)).length - 2);
+
 /** A statement-shaped JSON document of exactly `target` bytes (target >= 300). */
 function statementOfSize(rand: () => number, target: number): Uint8Array {
   const hex = (n: number): string => Array.from({ length: n }, () => Math.floor(rand() * 16).toString(16)).join('');
@@ -52,16 +55,14 @@ function statementOfSize(rand: () => number, target: number): Uint8Array {
     date: '2025-06-04',
     text: '',
   };
-  // JSON escaping is per character, so the document grows by each character's escaped UTF-8 size.
-  const cost = (ch: string): number => enc.encode(JSON.stringify(ch)).length - 2;
   let length = enc.encode(JSON.stringify(base)).length;
   const parts: string[] = [];
   // Grow with random multi-byte characters, then top up with ASCII to hit the target exactly.
   for (;;) {
-    const ch = ALPHABET[Math.floor(rand() * ALPHABET.length)]!;
-    if (length + cost(ch) > target - 8) break;
-    parts.push(ch);
-    length += cost(ch);
+    const k = Math.floor(rand() * ALPHABET.length);
+    if (length + COST[k]! > target - 8) break;
+    parts.push(ALPHABET[k]!);
+    length += COST[k]!;
   }
   const text = parts.join('') + 'a'.repeat(target - length);
   const out = enc.encode(JSON.stringify({ ...base, text }));

@@ -36,8 +36,8 @@ describe('race', () => {
     expect(ms).toBeGreaterThanOrEqual(249);
     expect(ms).toBeLessThan(600);
     expect(r.attempts.map((a) => [a.route, a.outcome])).toEqual([
-      ['good', 'delivered'],
       ['hole', 'cancelled'],
+      ['good', 'delivered'],
     ]);
     await idle(hole);
     expect(hole.accepted()).toBe(1);

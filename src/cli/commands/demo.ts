@@ -12,13 +12,11 @@ import type { Command } from 'commander';
 import { parseCenterFile } from '../../crypto/center-file.js';
 import { sealEnvelope } from '../../crypto/envelope.js';
 import { generateCenterKeys } from '../../crypto/keys.js';
-import { startServe } from '../../center/serve.js';
 import { t } from '../../i18n/index.js';
 import { Outbox } from '../../outbox/outbox.js';
 import { composeStatement, serializeStatement } from '../../statement/index.js';
 import { parseRoute } from '../../transport/route.js';
 import { action, type Ctx } from '../context.js';
-import { sendAndReport } from '../send-report.js';
 
 /** A local "blackholed" address: accepts TCP and never answers, holding sockets until closed. */
 async function blackhole(): Promise<{ port: number; close(): Promise<void> }> {
@@ -46,6 +44,7 @@ export function registerDemo(program: Command, ctx: Ctx): Command {
     .description(t('cli.demo.description'))
     .action(
       action<Record<string, never>>(ctx, async ({ opts, out, home }) => {
+        const [{ startServe }, { sendAndReport }] = await Promise.all([import('../../center/serve.js'), import('../send-report.js')]);
         const tmp = await mkdtemp(join(tmpdir(), 'sealpost-demo-'));
         const demoHome = opts.home ? home : join(tmp, 'home');
         const keys = join(tmp, 'keys');

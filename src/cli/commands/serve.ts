@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { startServe } from '../../center/serve.js';
 import { t } from '../../i18n/index.js';
 import { action, type Ctx } from '../context.js';
 import { EXIT } from '../output.js';
@@ -16,6 +15,8 @@ export function registerServe(program: Command, ctx: Ctx): Command {
     .option('--tls-key <file>', t('cli.serve.opt.tls-key'))
     .action(
       action<{ keys: string; data: string; listen: string; tlsCert?: string; tlsKey?: string }>(ctx, async ({ opts, out }) => {
+        // Loaded on use: the CLI starts fast for the commands that do not need SQLite.
+        const { startServe } = await import('../../center/serve.js');
         const server = await startServe({
           keysDir: resolve(opts.keys),
           dataDir: resolve(opts.data),

@@ -7,7 +7,6 @@ import { argRoutes, parseRoute, type Route } from '../../transport/route.js';
 import { action, type Ctx } from '../context.js';
 import { loadCenter } from '../home.js';
 import { addComposeOptions, readStatement, type ComposeFlags } from '../statement-input.js';
-import { sendAndReport } from '../send-report.js';
 import { UsageError } from '../output.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -40,6 +39,7 @@ export function registerSubmit(program: Command, ctx: Ctx): Command {
       const outbox = new Outbox(home);
       const item = await outbox.add(envelope);
       if (opts.keepReceipts) out.warning('cli.keep-receipts-later');
+      const { sendAndReport } = await import('../send-report.js');
       return sendAndReport(out, outbox, item, center, routes, opts.timeout !== undefined ? { deadline: opts.timeout } : {});
     }),
   );

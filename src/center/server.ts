@@ -33,6 +33,11 @@ export interface IntakeLimits {
   readonly maxConnections?: number;
   /** On close(), how long in-flight requests may finish before their connections are cut. Default 5 s. */
   readonly closeGraceMs?: number;
+  /**
+   * The listen backlog (capped by the kernel's somaxconn). Default 2048: Node's 511 drops the SYNs
+   * of a burst of new connections, which then wait seconds for their retransmission.
+   */
+  readonly backlog?: number;
 }
 
 export interface IntakeServerOptions {
@@ -65,6 +70,7 @@ const DEFAULTS: Required<IntakeLimits> = {
   maxHeaderSize: 8 * 1024,
   maxConnections: 1024,
   closeGraceMs: 5_000,
+  backlog: 2048,
 };
 
 const ENVELOPES = '/v1/envelopes';
@@ -205,7 +211,7 @@ export function createIntakeServer(opts: IntakeServerOptions): IntakeServer {
       return new Promise<URL>((resolve, reject) => {
         const onError = (err: Error) => reject(err);
         server.once('error', onError);
-        server.listen({ host, port }, () => {
+        server.listen({ host, port, backlog: lim.backlog }, () => {
           server.off('error', onError);
           // Errors after listening (e.g. EMFILE on accept) must not crash the process.
           server.on('error', (err) => log(`server error: ${err.message}`));

@@ -100,9 +100,9 @@ interface RawBlock {
  * (another BEGIN or the end of the text comes first) it is `truncated`. A bare block is a run of lines
  * of the base64 alphabet whose first line is at least 64 wide (prose lines never are, without spaces or
  * punctuation) and not all hex (64-hex envelope ids and fingerprints are pasted beside blocks); every
- * line has the first line's width except the last, which is shorter or ends in `=`. A bare block that
- * decodes to less than the largest envelope and either ends the text or does not end in `=` (every v1
- * envelope's base64 does, 1073, 4145 and 16433 all being 2 mod 3) is `truncated`.
+ * line has the first line's width except the last, which is shorter or ends in `=`. Every v1 envelope's
+ * base64 ends in `=` (1073, 4145 and 16433 are all 2 mod 3), so a bare block shorter than the largest
+ * envelope that does not end in `=` is `truncated`, wherever it stands in the text.
  * @throws TypeError when `text` is not a string.
  */
 export function readArmor(text: string): ArmorResult {
@@ -169,6 +169,16 @@ function isBareStart(line: string): boolean {
   return line.length >= ARMOR_COLUMNS && BASE64_LINE.test(line) && !HEX_LINE.test(line);
 }
 
+/**
+ * A line inside a bare block with a few characters outside the alphabet (a typo, an OCR slip) but the
+ * block's full width and no space: kept in the block so that it is reported as `bad-base64` at its line
+ * instead of splitting the block in two. Only full-width lines qualify: prose after a block never is.
+ */
+function isDamagedLine(line: string, width: number): boolean {
+  if (line.length !== width || /\s/.test(line)) return false;
+  return line.replace(/[A-Za-z0-9+/]/g, '').length <= 2;
+}
+
 function bareBlock(lines: readonly string[], start: number): { block: RawBlock; next: number } {
   const first = lines[start]!;
   const width = first.length;
@@ -177,15 +187,14 @@ function bareBlock(lines: readonly string[], start: number): { block: RawBlock; 
   let last = first;
   while (j < lines.length && last.length === width && !last.endsWith('=')) {
     const line = lines[j]!;
-    if (line.length > width || !BASE64_LINE.test(line) || (line.length >= 32 && HEX_LINE.test(line))) break;
+    const strict = line.length <= width && BASE64_LINE.test(line) && !(line.length >= 32 && HEX_LINE.test(line));
+    if (!strict && !isDamagedLine(line, width)) break;
     body.push({ text: line, index: j++ });
     last = line;
   }
-  let atEnd = true;
-  for (let k = j; k < lines.length && atEnd; k++) if (lines[k] !== '') atEnd = false;
   const chars = body.reduce((n, l) => n + l.text.length, 0);
-  const approxBytes = Math.floor((chars * 3) / 4);
-  const cutShort = approxBytes < MAX_ENVELOPE && !ENVELOPE_SIZES.includes(approxBytes) && (atEnd || !last.endsWith('='));
+  // Every v1 envelope's base64 ends in `=`: a shorter block that does not was cut short.
+  const cutShort = Math.floor((chars * 3) / 4) < MAX_ENVELOPE && !last.endsWith('=');
   return { block: { start, body, cutShort }, next: j };
 }
 

@@ -49,7 +49,7 @@ export function isWellFormed(s: string): boolean {
 
 /** Already in Unicode normalization form C (spec 2). Meaningful only for well-formed strings. */
 export function isNfc(s: string): boolean {
-  return true;
+  return s.normalize('NFC') === s;
 }
 
 /**

@@ -21,6 +21,8 @@ const ANY_BEGIN = /^-----BEGIN ([\x21-\x7e](?:[\x21-\x7e ]*[\x21-\x7e])?)?-----$
 const BASE64_LINE = /^[A-Za-z0-9+/]+={0,2}$/;
 const BODY_LINE = /^[A-Za-z0-9+/=]+$/;
 const HEX_LINE = /^[0-9a-fA-F]+$/;
+/** Base64 characters of the largest envelope (21912). */
+const MAX_ARMOR_CHARS = 4 * Math.ceil(MAX_ENVELOPE / 3);
 
 export type ArmorProblemCode = 'bad-base64' | 'bad-length' | 'bad-version' | 'truncated';
 
@@ -194,7 +196,7 @@ function bareBlock(lines: readonly string[], start: number): { block: RawBlock; 
   }
   const chars = body.reduce((n, l) => n + l.text.length, 0);
   // Every v1 envelope's base64 ends in `=`: a shorter block that does not was cut short.
-  const cutShort = Math.floor((chars * 3) / 4) < MAX_ENVELOPE && !last.endsWith('=');
+  const cutShort = chars < MAX_ARMOR_CHARS && !last.endsWith('=');
   return { block: { start, body, cutShort }, next: j };
 }
 

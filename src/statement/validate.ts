@@ -96,7 +96,7 @@ function object(c: Checker, v: unknown, path: string, keys: readonly string[]): 
   const o = v as Obj;
   for (const k of Object.keys(o)) {
     // A JavaScript caller's `{ sector: undefined }` means absent, as JSON would.
-    if (path === '' && !keys.includes(k) && o[k] !== undefined) c.add(joinPath(path, k), 'unknown-key');
+    if (!keys.includes(k) && o[k] !== undefined) c.add(joinPath(path, k), 'unknown-key');
   }
   return o;
 }

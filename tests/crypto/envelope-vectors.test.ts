@@ -10,7 +10,8 @@
  *
  * The vectors are computed by the independent derivation below, from libsodium's primitives
  * (crypto_hash = SHA-512, crypto_scalarmult_base, crypto_generichash, crypto_box_easy; SHA-256 from
- * node:crypto), not by the code under test. Regenerate with `SEALPOST_WRITE_VECTORS=1 npx vitest run tests/crypto/envelope-vectors`.
+ * node:crypto), not by the code under test. Regenerate with
+ * `SEALPOST_WRITE_VECTORS=1 npx vitest run tests/crypto/envelope-vectors`.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -50,7 +51,8 @@ await sodium.ready;
 function derive(plaintext: Uint8Array, boxPublicKey: Uint8Array, random: Uint8Array) {
   const p = [1024, 4096, 16384].find((size) => 4 + plaintext.length <= size)!;
   const padded = new Uint8Array(p);
-  padded.set([plaintext.length >>> 24, (plaintext.length >>> 16) & 0xff, (plaintext.length >>> 8) & 0xff, plaintext.length & 0xff]);
+  const n = plaintext.length;
+  padded.set([n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff]);
   padded.set(plaintext, 4);
   const esk = sodium
     .crypto_hash(new Uint8Array([...enc.encode('sealpost/esk/v1'), ...random, ...sodium.crypto_hash(padded)]))
@@ -102,7 +104,7 @@ function generate(): VectorFile {
       }),
     ],
     ['same random, another statement: another epk (hedging)', counting, statementOfSize(300, '我声明退出。')],
-    ['all-0xff random, text with emoji and CJK', new Uint8Array(32).fill(0xff), statementOfSize(900, '我自愿声明🙏 ')],
+    ['all-0xff random, emoji and CJK', new Uint8Array(32).fill(0xff), statementOfSize(900, '我自愿声明🙏 ')],
     ['1020 bytes: the largest in the 1024 bucket', sha256(enc.encode('v3')), statementOfSize(1020, 'x')],
     ['1021 bytes: the smallest in the 4096 bucket', sha256(enc.encode('v4')), statementOfSize(1021, 'x')],
     ['4093 bytes: the smallest in the 16384 bucket', sha256(enc.encode('v5')), statementOfSize(4093, '自由')],

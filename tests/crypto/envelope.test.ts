@@ -137,10 +137,10 @@ describe('opening', () => {
 
   it('decodes UTF-8 strictly, keeping a BOM for the JSON parser to refuse', () => {
     expect(openEnvelopeText(sealEnvelope(statement, kp.publicKey), [kp.secretKey])).toContain('张三');
-    expect(reasonOf(() => openEnvelopeText(sealEnvelope(Uint8Array.of(0xc3, 0x28), kp.publicKey), [kp.secretKey]))).toBe(
-      'bad-utf8',
-    );
-    const bom = openEnvelopeText(sealEnvelope(Uint8Array.of(0xef, 0xbb, 0xbf, 0x7b, 0x7d), kp.publicKey), [kp.secretKey]);
+    const sealOpen = (bytes: number[]): string =>
+      openEnvelopeText(sealEnvelope(Uint8Array.from(bytes), kp.publicKey), [kp.secretKey]);
+    expect(reasonOf(() => sealOpen([0xc3, 0x28]))).toBe('bad-utf8');
+    const bom = sealOpen([0xef, 0xbb, 0xbf, 0x7b, 0x7d]);
     expect(bom).toBe('\ufeff{}');
   });
 
@@ -161,7 +161,8 @@ describe('opening', () => {
     for (const [i, mask] of flips) {
       const bad = env.slice();
       bad[i]! ^= mask;
-      expect(reasonOf(() => openEnvelope(bad, [kp.secretKey])), `byte ${i} ^ ${mask}`).toBe(i === 0 ? 'bad-version' : 'box');
+      const reason = reasonOf(() => openEnvelope(bad, [kp.secretKey]));
+      expect(reason, `byte ${i} ^ ${mask}`).toBe(i === 0 ? 'bad-version' : 'box');
     }
     expect(openEnvelope(env, [kp.secretKey])).toEqual(statement);
   });
@@ -227,13 +228,15 @@ describe('one external error, distinct internal reasons', () => {
     versioned[0] = 2;
     const lowOrder = good.slice();
     lowOrder.fill(0, 1, 33);
+    const mid = sealEnvelope(jsonOfLength(2000), kp.publicKey);
+    const big = sealEnvelope(jsonOfLength(9000), kp.publicKey);
     const cases: [string, () => unknown, OpenFailure][] = [
       ['version 0x02', () => openEnvelope(versioned, [kp.secretKey]), 'bad-version'],
       ['empty', () => openEnvelope(new Uint8Array(0), [kp.secretKey]), 'bad-version'],
       ['1072 bytes', () => openEnvelope(good.subarray(0, 1072), [kp.secretKey]), 'bad-length'],
-      ['4144 bytes', () => openEnvelope(sealEnvelope(jsonOfLength(2000), kp.publicKey).subarray(0, 4144), [kp.secretKey]), 'bad-length'],
-      ['16432 bytes', () => openEnvelope(sealEnvelope(jsonOfLength(9000), kp.publicKey).subarray(0, 16432), [kp.secretKey]), 'bad-length'],
-      ['16434 bytes', () => openEnvelope(new Uint8Array([...sealEnvelope(jsonOfLength(9000), kp.publicKey), 0]), [kp.secretKey]), 'bad-length'],
+      ['4144 bytes', () => openEnvelope(mid.subarray(0, 4144), [kp.secretKey]), 'bad-length'],
+      ['16432 bytes', () => openEnvelope(big.subarray(0, 16432), [kp.secretKey]), 'bad-length'],
+      ['16434 bytes', () => openEnvelope(new Uint8Array([...big, 0]), [kp.secretKey]), 'bad-length'],
       ['all-zero epk', () => openEnvelope(lowOrder, [kp.secretKey]), 'low-order-key'],
       ['wrong key', () => openEnvelope(good, [other.secretKey]), 'box'],
       ['length prefix too long', () => openEnvelope(withPrefix(1021), [kp.secretKey]), 'bad-length-prefix'],

@@ -22,7 +22,6 @@ export function readBody(req: IncomingMessage, max: number, idleMs: number): Pro
     const fixed = Number.isSafeInteger(declared) && declared >= 0 && declared <= max ? Buffer.allocUnsafe(declared) : null;
     const chunks: Buffer[] = [];
     let size = 0;
-    let timer: NodeJS.Timeout | undefined;
     const finish = (r: BodyResult) => {
       clearTimeout(timer);
       req.off('data', onData);
@@ -31,26 +30,22 @@ export function readBody(req: IncomingMessage, max: number, idleMs: number): Pro
       if (r.kind !== 'body') req.pause();
       resolve(r);
     };
-    const arm = () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => finish({ kind: 'idle' }), idleMs);
-    };
     const onData = (chunk: Buffer) => {
       if (size + chunk.length > max) return finish({ kind: 'too-large' });
       if (fixed) chunk.copy(fixed, size);
       else chunks.push(chunk);
       size += chunk.length;
-      arm();
+      timer.refresh(); // one timer per request, re-armed in place on every chunk
     };
     const onEnd = () => {
       const body = fixed ? fixed.subarray(0, size) : Buffer.concat(chunks, size);
       finish({ kind: 'body', body });
     };
     const onClose = () => finish({ kind: 'aborted' });
+    const timer = setTimeout(() => finish({ kind: 'idle' }), idleMs);
     req.on('data', onData);
     req.on('end', onEnd);
     req.on('close', onClose);
-    arm();
   });
 }
 

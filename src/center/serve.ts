@@ -6,8 +6,9 @@ import { mkdir, open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
 import { centerNameFromKeyName, readSecretKeyFile } from '../crypto/keys.js';
-import { NoteSigner } from '../crypto/note.js';
 import { createIntakeServer, type IntakeLimits } from './server.js';
+import { NoteSigner } from '../crypto/note.js';
+import { WorkerNoteSigner } from './signer.js';
 import { openSqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
 
 export const DEFAULT_LISTEN = '127.0.0.1:8080';
@@ -71,33 +72,42 @@ export async function startServe(opts: ServeOptions): Promise<Serving> {
   }
   const key = await readSecretKeyFile(join(opts.keysDir, 'log.key'), 'log');
   const center = centerNameFromKeyName(key.name);
-  const signer = new NoteSigner(key.name, key.secretKey);
-  const tls = opts.tlsCert && opts.tlsKey ? { cert: await readFile(opts.tlsCert), key: await readFile(opts.tlsKey) } : undefined;
-
-  await mkdir(opts.dataDir, { recursive: true, mode: 0o700 });
-  const store = await openSqliteStore({
-    path: join(opts.dataDir, DB_FILE),
-    maxBatch: opts.maxBatch,
-    maxQueue: opts.maxQueue,
-    retryAfterSeconds: opts.retryAfterSeconds,
-    thread: opts.thread,
-  });
-  let url: URL;
-  const server = createIntakeServer({ store, signer, center, limits: opts.limits, tls, log: opts.log });
+  const thread = opts.thread ?? 'auto';
+  const signer =
+    thread === 'worker' || (thread === 'auto' && WorkerNoteSigner.available())
+      ? new WorkerNoteSigner(key.name, key.secretKey)
+      : new NoteSigner(key.name, key.secretKey);
+  const closeSigner = async () => {
+    if (signer instanceof WorkerNoteSigner) await signer.close();
+  };
+  let store;
   try {
+    const tls = opts.tlsCert && opts.tlsKey ? { cert: await readFile(opts.tlsCert), key: await readFile(opts.tlsKey) } : undefined;
+    await mkdir(opts.dataDir, { recursive: true, mode: 0o700 });
+    store = await openSqliteStore({
+      path: join(opts.dataDir, DB_FILE),
+      maxBatch: opts.maxBatch,
+      maxQueue: opts.maxQueue,
+      retryAfterSeconds: opts.retryAfterSeconds,
+      thread,
+    });
     await syncDir(opts.dataDir);
-    url = await server.listen(host, port);
+    const server = createIntakeServer({ store, signer, center, limits: opts.limits, tls, log: opts.log });
+    const url = await server.listen(host, port);
+    const open = store;
+    let closed: Promise<void> | undefined;
+    return {
+      url,
+      center,
+      close() {
+        // In-flight requests finish (their entries are committed and signed), then the store.
+        closed ??= server.close().then(() => open.close()).finally(closeSigner);
+        return closed;
+      },
+    };
   } catch (err) {
-    await store.close();
+    await store?.close();
+    await closeSigner();
     throw err;
   }
-  let closed: Promise<void> | undefined;
-  return {
-    url,
-    center,
-    close() {
-      closed ??= server.close().then(() => store.close());
-      return closed;
-    },
-  };
 }

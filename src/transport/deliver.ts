@@ -12,23 +12,13 @@ import type { Verifier } from '../crypto/note.js';
 import { verifyReceipt, type ReceiptFields } from '../crypto/receipt.js';
 import { envelopeShapeError } from '../crypto/sizes.js';
 import { envelopeId } from '../crypto/envelope.js';
-import { InputError, RouteError, VerifyError } from '../errors.js';
-import { phase } from './deadline.js';
-import { upgradeTls } from './dial.js';
-import { exchange, type HttpAnswer } from './http.js';
+import { InputError, VerifyError } from '../errors.js';
+import type { HttpAnswer } from './http.js';
 import { classify, statusError } from './outcome.js';
+import { requestOverRoute, type PhaseTimeouts } from './request.js';
 import type { Route } from './route.js';
-import { tunnelFor } from './tunnel.js';
 
-export interface PhaseTimeouts {
-  /** TCP connect, or reaching the server through a proxy. */
-  readonly connect: number;
-  readonly tls: number;
-  /** From sending the request to a complete answer. */
-  readonly receipt: number;
-}
-
-export const DEFAULT_TIMEOUTS: PhaseTimeouts = { connect: 10_000, tls: 10_000, receipt: 30_000 };
+export { DEFAULT_TIMEOUTS, type PhaseTimeouts } from './request.js';
 
 export interface CenterIdentity {
   readonly name: string;
@@ -77,44 +67,22 @@ export async function deliver(envelope: Uint8Array, token: Uint8Array, route: Ro
   const shape = envelopeShapeError(envelope);
   if (shape) throw new InputError(shape, `envelope: ${shape}`, { key: `transport.envelope-${shape}` });
   if (token.length !== 16) throw new RangeError('token must be 16 bytes');
-  const t = { ...DEFAULT_TIMEOUTS, ...opts.timeouts };
-  const eh = envelopeId(envelope);
-  let step = 'connect';
-  let p = phase(opts.signal, step, t.connect);
-  let stream;
+  const answer = await requestOverRoute(
+    route,
+    {
+      method: 'POST',
+      path: 'v1/envelopes',
+      headers: { 'content-type': 'application/octet-stream', 'sealpost-token': toBase64(token) },
+      body: envelope,
+    },
+    opts.signal,
+    opts.timeouts,
+  );
   try {
-    stream = await tunnelFor(route.kind)(route, p.signal);
-    p.done();
-    if (route.url.protocol === 'https:') {
-      step = 'tls';
-      p = phase(opts.signal, step, t.tls);
-      const name = route.servername ?? route.url.hostname.replace(/^\[(.*)\]$/, '$1');
-      stream = await upgradeTls(stream, { servername: name, identity: name, ...(route.ca ? { ca: route.ca } : {}) }, p.signal);
-      p.done();
-    }
-    step = 'request';
-    p = phase(opts.signal, step, t.receipt);
-    const answer = await exchange(
-      stream,
-      new URL('v1/envelopes', route.url),
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/octet-stream', 'sealpost-token': toBase64(token) },
-        body: envelope,
-      },
-      p.signal,
-    );
     if (answer.status !== 200) throw statusError(answer.status, retryAfterMs(answer.headers['retry-after']));
-    const r = readReceipt(answer, eh, opts);
-    const { note, ...fields } = r;
+    const { note, ...fields } = readReceipt(answer, envelopeId(envelope), opts);
     return { route: route.id, receipt: note, fields };
   } catch (err) {
-    stream?.destroy();
-    // The phase signal's reason says whether the phase ran out or the caller cancelled.
-    throw classify(p.signal.aborted ? p.signal.reason : err, step);
-  } finally {
-    p.done();
+    throw classify(err, 'receipt');
   }
 }
-
-export { RouteError };

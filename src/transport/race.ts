@@ -21,6 +21,11 @@ export interface RaceOptions {
   /** Delay before starting the next attempt (RFC 8305: 250 ms default, clamped to 100 ms..2 s). */
   readonly stagger?: number;
   readonly maxInFlight?: number;
+  /**
+   * Delay before the second attempt when it differs from `stagger`: the remembered last good route
+   * gets a head start (1 s, as Psiphon gives its last good server). Not clamped.
+   */
+  readonly headStart?: number;
   /** The whole race, in ms (default 120 s). */
   readonly deadline?: number;
   readonly signal?: AbortSignal;
@@ -105,7 +110,7 @@ export async function race<T>(
     });
     running.set(id, { ctl, done });
     if (queue.length > 0) {
-      staggerTimer = setTimeout(startNext, stagger);
+      staggerTimer = setTimeout(startNext, slot === 0 && opts.headStart !== undefined ? opts.headStart : stagger);
     }
   };
 

@@ -50,13 +50,13 @@ export function parseRoute(spec: RouteSpec): Route {
   if (!url.pathname.endsWith('/')) url.pathname += '/';
   let proxy: URL | undefined;
   if (spec.kind === 'http-proxy' || spec.kind === 'socks') {
-    try {
-      proxy = new URL(spec.proxy ?? '');
-    } catch {
-      throw bad(id, 'bad proxy');
-    }
+    proxy = parseProxyUrl(spec.proxy ?? '', id);
+    const socks = proxy.protocol === 'socks5h:';
+    if (socks !== (spec.kind === 'socks')) throw bad(id, `a ${spec.kind} route needs a ${socks ? 'http(s)' : 'socks5h'} proxy`);
   } else if (spec.kind !== 'direct' && spec.kind !== 'mirror') {
     throw bad(id, `unknown kind ${String(spec.kind)}`);
+  } else if (spec.proxy !== undefined) {
+    throw bad(id, 'only http-proxy and socks routes have a proxy');
   }
   let connect: Route['connect'];
   if (spec.connect !== undefined) {
@@ -83,4 +83,51 @@ export function parseRoute(spec: RouteSpec): Route {
 /** `--route <url>` flags become direct routes `arg-1`, `arg-2`, ... (CLI spec). */
 export function argRoutes(urls: readonly string[]): Route[] {
   return urls.map((url, i) => parseRoute({ id: `arg-${i + 1}`, kind: 'direct', url }));
+}
+
+const PROXY_SCHEMES = ['http:', 'https:', 'socks5:', 'socks5h:'];
+
+/**
+ * Parses a proxy URL (spec 6, CLI `--proxy`): `http://[user:pw@]host:port`, `https://...`,
+ * `socks5h://[user:pw@]host:port`. `socks5://` is read as `socks5h://`: names are always resolved
+ * at the proxy. The default port is 1080 (as curl), 443 for https. Throws InputError `bad-route`.
+ */
+export function parseProxyUrl(text: string, id = 'proxy'): URL {
+  let u: URL;
+  try {
+    u = new URL(text);
+  } catch {
+    throw bad(id, 'bad proxy URL');
+  }
+  if (!PROXY_SCHEMES.includes(u.protocol) || !u.hostname || (u.pathname !== '/' && u.pathname !== '') || u.search || u.hash) {
+    throw bad(id, 'proxy must be http://, https:// or socks5h://host:port');
+  }
+  if (u.protocol === 'socks5:') u = new URL(`socks5h:${text.slice('socks5:'.length)}`);
+  if (!u.port) u.port = u.protocol === 'https:' ? '443' : '1080';
+  return u;
+}
+
+/** 127.0.0.0/8, ::1 and localhost: a plaintext proxy there is not seen by the censor. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) || /^::ffff:127\./.test(h);
+}
+
+/**
+ * Refuses a plaintext proxy off loopback (spec 6: it shows the censor the target and the proxy's
+ * credentials) unless the user allowed it. Throws InputError `plain-proxy`.
+ */
+export function checkProxyPolicy(route: Route, allowPlainProxy: boolean): void {
+  const p = route.proxy;
+  if (!p || p.protocol === 'https:' || allowPlainProxy || isLoopbackHost(p.hostname)) return;
+  throw new InputError('plain-proxy', `route ${route.id}: plaintext proxy ${p.host} off loopback`, {
+    key: 'transport.plain-proxy',
+    params: { id: route.id, proxy: p.host },
+    field: '--allow-plain-proxy',
+  });
+}
+
+/** `--proxy`: the same route sent through a proxy, named `<route id>+proxy-<n>` (CLI spec). */
+export function throughProxy(route: Route, proxy: URL, n: number): Route {
+  return { ...route, id: `${route.id}+proxy-${n}`, proxy };
 }

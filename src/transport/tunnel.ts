@@ -1,17 +1,22 @@
 /**
- * One seam for every route kind (STYLE habit 1): a tunnel turns a route into an open byte stream
- * to the center's server (TCP, or through a proxy), honouring one AbortSignal. TLS and HTTP are
- * layered on top by deliver.ts, the same for every kind.
+ * One seam for every way out (STYLE habit 1): a tunnel turns a route into an open byte stream to
+ * the center's server — a TCP connection, or a stream through an HTTP CONNECT or SOCKS5 proxy —
+ * honouring one AbortSignal. TLS to the center and HTTP are layered on top by request.ts, the same
+ * for every kind. Adding a way out means adding a tunnel here; the racing loop never changes.
+ *
+ * Contract: resolves with a connected stream, or rejects with the signal's reason on abort, a raw
+ * socket error, or a RouteError (`proxy-auth`, `proxy-refused`) for a proxy's own answer.
+ * A proxied tunnel never resolves the center's name locally.
  */
 import type { Duplex } from 'node:stream';
-import { RouteError } from '../errors.js';
 import { dialTcp } from './dial.js';
-import type { Route, RouteKind } from './route.js';
+import type { Route } from './route.js';
+import { connectTunnel } from './tunnel-connect.js';
+import { socksTunnel } from './tunnel-socks.js';
 
-/** Opens a stream to the route's server. Rejects with the signal's reason on abort, or a raw error. */
 export type Tunnel = (route: Route, signal: AbortSignal) => Promise<Duplex>;
 
-/** Where a route dials: its pinned `connect` address, else the URL's host and port. */
+/** Where the center's server is: the route's pinned `connect` address, else the URL's host and port. */
 export function targetOf(route: Route): { host: string; port: number } {
   if (route.connect) return route.connect;
   const host = route.url.hostname.replace(/^\[(.*)\]$/, '$1');
@@ -24,20 +29,15 @@ const direct: Tunnel = (route, signal) => {
   return dialTcp(host, port, signal);
 };
 
-const notYet: Tunnel = async (route) => {
-  throw new RouteError('error', 'config', `route kind ${route.kind} is not supported by this version`, {
-    key: 'transport.kind-unsupported',
-    params: { kind: route.kind },
-  });
-};
-
-const TUNNELS: Record<RouteKind, Tunnel> = {
-  direct,
-  mirror: direct,
-  'http-proxy': notYet,
-  socks: notYet,
-};
-
-export function tunnelFor(kind: RouteKind): Tunnel {
-  return TUNNELS[kind];
+/** The tunnel for a route: by its proxy's scheme, or a direct TCP connection when it has none. */
+export function tunnelFor(route: Route): Tunnel {
+  switch (route.proxy?.protocol) {
+    case undefined:
+      return direct;
+    case 'http:':
+    case 'https:':
+      return connectTunnel;
+    default:
+      return socksTunnel; // parseRoute admits only socks5: / socks5h: besides http(s):
+  }
 }

@@ -1,0 +1,67 @@
+/**
+ * One HTTP request to the center over one route: tunnel (direct TCP or through a proxy) → TLS for
+ * https URLs (the route's SNI, pinned address and trust anchors) → undici on that socket. Shared by
+ * delivery, route-list updates and probes, so every request honours the same route rules: in
+ * particular a proxied route never dials the center itself.
+ *
+ * Contract: resolves with the answer (any status), or rejects with a RouteError (classified by the
+ * phase that failed: connect, tls, request). The caller's signal cancels at once and destroys the
+ * socket; per-phase timers are a backstop.
+ */
+import type { Duplex } from 'node:stream';
+import { phase } from './deadline.js';
+import { upgradeTls } from './dial.js';
+import { exchange, type HttpAnswer } from './http.js';
+import { classify } from './outcome.js';
+import type { Route } from './route.js';
+import { tunnelFor } from './tunnel.js';
+
+export interface PhaseTimeouts {
+  /** TCP connect, or reaching the server through a proxy (proxy handshake included). */
+  readonly connect: number;
+  readonly tls: number;
+  /** From sending the request to a complete answer. */
+  readonly receipt: number;
+}
+
+export const DEFAULT_TIMEOUTS: PhaseTimeouts = { connect: 10_000, tls: 10_000, receipt: 30_000 };
+
+export interface RouteRequest {
+  readonly method: 'GET' | 'POST';
+  /** Relative to the route's base URL, e.g. `v1/envelopes`. */
+  readonly path: string;
+  readonly headers?: Record<string, string>;
+  readonly body?: Uint8Array;
+}
+
+export async function requestOverRoute(
+  route: Route,
+  req: RouteRequest,
+  signal: AbortSignal,
+  timeouts: Partial<PhaseTimeouts> = {},
+): Promise<HttpAnswer> {
+  const t = { ...DEFAULT_TIMEOUTS, ...timeouts };
+  let step = 'connect';
+  let p = phase(signal, step, t.connect);
+  let stream: Duplex | undefined;
+  try {
+    stream = await tunnelFor(route)(route, p.signal);
+    p.done();
+    if (route.url.protocol === 'https:') {
+      step = 'tls';
+      p = phase(signal, step, t.tls);
+      const name = route.servername ?? route.url.hostname.replace(/^\[(.*)\]$/, '$1');
+      stream = await upgradeTls(stream, { servername: name, identity: name, ...(route.ca ? { ca: route.ca } : {}) }, p.signal);
+      p.done();
+    }
+    step = 'request';
+    p = phase(signal, step, t.receipt);
+    return await exchange(stream, new URL(req.path, route.url), req, p.signal);
+  } catch (err) {
+    stream?.destroy();
+    // The phase signal's reason says whether the phase ran out or the caller cancelled.
+    throw classify(p.signal.aborted ? p.signal.reason : err, step);
+  } finally {
+    p.done();
+  }
+}

@@ -23,6 +23,8 @@ export interface ReceiptSigner {
 }
 
 const WORKER_URL = new URL('./sign-worker.js', import.meta.url);
+/** Bodies per message to the worker (a few ms of signing). */
+const CHUNK = 32;
 
 interface Waiting {
   readonly body: string;
@@ -72,13 +74,17 @@ export class WorkerNoteSigner implements ReceiptSigner {
 
   #flush(): void {
     this.#scheduled = false;
-    const batch = this.#queue;
+    const queue = this.#queue;
     this.#queue = [];
-    if (batch.length === 0) return;
-    if (!this.#worker) return this.#signLocally(batch);
-    const id = this.#nextId++;
-    this.#sent.set(id, batch);
-    this.#worker.postMessage({ id, bodies: batch.map((w) => w.body) } satisfies SignRequest);
+    if (!this.#worker) return this.#signLocally(queue);
+    // Small messages, so the first receipts of a large group commit go out while the worker
+    // signs the rest, instead of all of them waiting for the last signature.
+    for (let at = 0; at < queue.length; at += CHUNK) {
+      const batch = queue.slice(at, at + CHUNK);
+      const id = this.#nextId++;
+      this.#sent.set(id, batch);
+      this.#worker.postMessage({ id, bodies: batch.map((w) => w.body) } satisfies SignRequest);
+    }
   }
 
   #answer(a: SignAnswer): void {

@@ -29,12 +29,6 @@ export interface SqliteStoreOptions {
   readonly retryAfterSeconds?: number;
   /** Where the writes run: 'auto' (default) uses the worker when its compiled module exists. */
   readonly thread?: 'auto' | 'worker' | 'main';
-  /**
-   * Batches handed to the committer at once (default 1: the next batch is cut when the previous
-   * commit returns, so everything that arrived meanwhile joins it). 2 lets the worker start the
-   * next batch the moment an fsync returns; measured, it did not raise grouped throughput.
-   */
-  readonly pipeline?: number;
   /** Test hook: awaited before each batch is committed, with the batch size. */
   readonly beforeCommit?: (size: number) => void | Promise<void>;
 }
@@ -129,11 +123,14 @@ export class SqliteStore implements IntakeStore {
   readonly #retryAfter: number;
   readonly #beforeCommit: ((size: number) => void | Promise<void>) | undefined;
   readonly #pending: Pending[] = [];
-  /** Appends in batches sent to the committer and not yet answered. */
+  /** Appends in the batch being committed. */
   #inflight = 0;
-  /** Batches sent to the committer and not yet answered. */
-  #batches = 0;
-  readonly #maxBatches: number;
+  /**
+   * One batch at a time: the next is cut when the previous commit returns, so that everything
+   * that arrived meanwhile joins it. (Handing the worker a second batch while one commits was
+   * measured: no gain in grouped throughput.)
+   */
+  #busy = false;
   #scheduled = false;
   #closing = false;
   #closed: Promise<void> | undefined;
@@ -150,7 +147,6 @@ export class SqliteStore implements IntakeStore {
     this.#maxQueue = Math.max(1, opts.maxQueue ?? 4096);
     this.#retryAfter = opts.retryAfterSeconds ?? 2;
     this.#beforeCommit = opts.beforeCommit;
-    this.#maxBatches = Math.max(1, opts.pipeline ?? 1);
   }
 
   /** Opens (and creates or migrates) the database. Throws when it cannot be opened. */
@@ -184,7 +180,7 @@ export class SqliteStore implements IntakeStore {
   }
 
   #schedule(): void {
-    if (this.#scheduled || this.#batches >= this.#maxBatches || this.#pending.length === 0) return;
+    if (this.#scheduled || this.#busy || this.#pending.length === 0) return;
     this.#scheduled = true;
     setImmediate(() => {
       this.#scheduled = false;
@@ -193,10 +189,10 @@ export class SqliteStore implements IntakeStore {
   }
 
   async #flush(): Promise<void> {
-    if (this.#batches >= this.#maxBatches || this.#pending.length === 0) return;
-    this.#batches++;
+    if (this.#busy || this.#pending.length === 0) return;
+    this.#busy = true;
     const batch = this.#pending.splice(0, this.#maxBatch);
-    this.#inflight += batch.length;
+    this.#inflight = batch.length;
     try {
       await this.#beforeCommit?.(batch.length);
       const entries = await this.#committer.commit(batch.map((p) => p.item));
@@ -204,10 +200,10 @@ export class SqliteStore implements IntakeStore {
     } catch (err) {
       for (const p of batch) p.reject(err);
     } finally {
-      this.#inflight -= batch.length;
-      this.#batches--;
+      this.#inflight = 0;
+      this.#busy = false;
       if (this.#pending.length > 0) this.#schedule();
-      else if (this.#batches === 0) this.#drained?.();
+      else this.#drained?.();
     }
   }
 
@@ -234,7 +230,7 @@ export class SqliteStore implements IntakeStore {
   close(): Promise<void> {
     this.#closed ??= (async () => {
       this.#closing = true;
-      if (this.#batches > 0 || this.#pending.length > 0) {
+      if (this.#busy || this.#pending.length > 0) {
         await new Promise<void>((resolve) => {
           this.#drained = resolve;
           this.#schedule();

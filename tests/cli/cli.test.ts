@@ -132,12 +132,19 @@ describe('sealpost CLI', () => {
     expect(r.code).toBe(0);
   });
 
-  it('demo delivers on loopback and prints the verified receipt', async () => {
+  it('demo races a blackholed, a resetting and a lying route and gets through the SOCKS5 proxy', async () => {
     const r = await sealpost(['demo', '--json', '--home', join(tmp, 'home-demo')]);
     expect(r.code).toBe(0);
-    const doc = JSON.parse(r.stdout) as { delivered: boolean; attempts: { route: string; outcome: string }[] };
+    const doc = JSON.parse(r.stdout) as { delivered: boolean; route: string; attempts: { route: string; outcome: string }[] };
     expect(doc.delivered).toBe(true);
-    expect(doc.attempts.find((a) => a.route === 'direct')?.outcome).toBe('delivered');
+    expect(doc.route).toBe('tor-1');
+    expect(Object.fromEntries(doc.attempts.map((a) => [a.route, a.outcome]))).toEqual({
+      direct: 'cancelled',
+      'mirror-1': 'reset',
+      'mirror-2': 'bad-receipt',
+      'tor-1': 'delivered',
+    });
+    expect(r.stderr).toMatch(/warning: route mirror-2 answered without a valid receipt/);
   });
 
   it('after seal, submit and demo no file under the home or data folders contains a name or text of the statements', async () => {

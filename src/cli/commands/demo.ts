@@ -1,11 +1,12 @@
 /**
  * `sealpost demo`: the whole path on loopback with embedded defaults — fresh center keys, a real
- * intake server, a route that is blackholed (accepts and never answers, as a censor's drop looks
- * from the client) raced against the working direct route, a statement sealed and delivered, and
- * the verified receipt. Everything lives in a temporary folder removed at the end.
+ * intake server, and the race of issue 3 against a censored network: the center's direct route is
+ * blackholed (accepts, never answers), one mirror resets, another lies (200 with a forged
+ * receipt), and a local SOCKS5 proxy gets through. The routes go in a fixed order (the demo has
+ * no route memory) so the table reads the same every time. Everything lives in a temporary folder
+ * removed at the end.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -17,26 +18,7 @@ import { Outbox } from '../../outbox/outbox.js';
 import { composeStatement, serializeStatement } from '../../statement/index.js';
 import { parseRoute } from '../../transport/route.js';
 import { action, type Ctx } from '../context.js';
-
-/** A local "blackholed" address: accepts TCP and never answers, holding sockets until closed. */
-async function blackhole(): Promise<{ port: number; close(): Promise<void> }> {
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((s) => {
-    sockets.add(s);
-    s.on('error', () => {});
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  return {
-    port,
-    close: () =>
-      new Promise<void>((r) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => r());
-      }),
-  };
-}
+import { blackhole, liar, resetter, socks5, type DemoPeer } from '../../demo/peers.js';
 
 export function registerDemo(program: Command, ctx: Ctx): Command {
   return program
@@ -49,17 +31,21 @@ export function registerDemo(program: Command, ctx: Ctx): Command {
         const demoHome = opts.home ? home : join(tmp, 'home');
         const keys = join(tmp, 'keys');
         let server: Awaited<ReturnType<typeof startServe>> | undefined;
-        let hole: Awaited<ReturnType<typeof blackhole>> | undefined;
+        const peers: DemoPeer[] = [];
         try {
           await generateCenterKeys('demo.sealpost.test', keys);
           server = await startServe({ keysDir: keys, dataDir: join(tmp, 'data'), listen: '127.0.0.1:0' });
-          hole = await blackhole();
           const center = parseCenterFile(await readFile(join(keys, 'center.json')), resolve(keys, 'center.json'));
+          const [hole, rst, lying, socks] = await Promise.all([blackhole(), resetter(), liar(center.name), socks5()]);
+          peers.push(hole, rst, lying, socks);
           const routes = [
-            parseRoute({ id: 'blackholed', kind: 'direct', url: `http://127.0.0.1:${hole.port}/` }),
-            parseRoute({ id: 'direct', kind: 'direct', url: server.url.toString() }),
+            parseRoute({ id: 'direct', kind: 'direct', url: `http://127.0.0.1:${hole.port}/` }),
+            parseRoute({ id: 'mirror-1', kind: 'mirror', url: `http://127.0.0.1:${rst.port}/` }),
+            parseRoute({ id: 'mirror-2', kind: 'mirror', url: `http://127.0.0.1:${lying.port}/` }),
+            // The name goes to the proxy (remote DNS), which resolves it, as Tor does.
+            parseRoute({ id: 'tor-1', kind: 'socks', url: `http://localhost:${server.url.port}/`, proxy: `socks5h://127.0.0.1:${socks.port}` }),
           ];
-          out.info('cli.demo.setup', { url: server.url.toString(), hole: `127.0.0.1:${hole.port}` });
+          out.info('cli.demo.setup', { url: server.url.toString() });
           const st = composeStatement({
             name: [t('cli.demo.sample-name')],
             orgs: 'CYL,CYP',
@@ -74,7 +60,7 @@ export function registerDemo(program: Command, ctx: Ctx): Command {
           const item = await outbox.add(envelope);
           return await sendAndReport(out, outbox, item, center, routes, { deadline: 30_000 });
         } finally {
-          await hole?.close();
+          await Promise.all(peers.map((p) => p.close()));
           await server?.close();
           await rm(tmp, { recursive: true, force: true });
         }

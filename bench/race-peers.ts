@@ -1,0 +1,32 @@
+/**
+ * The misbehaving servers of bench/race, run inside the lab's server namespace: a TLS server with
+ * a wrong certificate (valid only for other.test) and a lying mirror (right certificate, 200 with
+ * a receipt signed by the wrong key). Prints `ready` when both listen.
+ */
+import { createServer as createHttps } from 'node:https';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { envelopeIdHex } from '../src/crypto/envelope.js';
+import { NoteSigner } from '../src/crypto/note.js';
+import { signReceipt } from '../src/crypto/receipt.js';
+
+const [tlsDir, center, wrongPort, liarPort] = process.argv.slice(2) as [string, string, string, string];
+const pem = (f: string) => readFileSync(`${tlsDir}/${f}`);
+const forger = new NoteSigner(`${center}/log`, randomBytes(32));
+
+const wrong = createHttps({ cert: pem('other.pem'), key: pem('other-key.pem') }, (_q, res) => res.end('{}'));
+const liar = createHttps({ cert: pem('center.pem'), key: pem('center-key.pem') }, (req, res) => {
+  const chunks: Buffer[] = [];
+  req.on('data', (c: Buffer) => chunks.push(c));
+  req.on('end', () => {
+    const eh = envelopeIdHex(Buffer.concat(chunks));
+    const receipt = signReceipt(forger, { center, eh: Buffer.from(eh, 'hex'), blind: randomBytes(16), index: 7, hour: Math.floor(Date.now() / 3.6e6) });
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: eh, receipt }));
+  });
+});
+let up = 0;
+const ready = () => {
+  if (++up === 2) process.stdout.write('ready\n');
+};
+wrong.listen(Number(wrongPort), '0.0.0.0', ready);
+liar.listen(Number(liarPort), '0.0.0.0', ready);

@@ -1,0 +1,132 @@
+/**
+ * bench/race (issue 3): time to a verified receipt through a censored network, where the blocking
+ * is done by a router in between (network namespaces + nftables/iptables, see race-lab.ts).
+ * Five routes: a blackholed direct address, an SNI-reset mirror, a wrong certificate, a lying
+ * mirror (200 without a valid receipt), and a SOCKS5 proxy that works. Compares, as whole
+ * processes: sealpost cold (no route memory), sealpost warm, the working route alone (the limit),
+ * and a sequential curl loop over the same routes (--connect-timeout 10 --max-time 30), which is
+ * what users would script; each curl answer is checked for a valid receipt, as sealpost does.
+ *
+ * Run as root after `npm run build`: `node dist/bench/race.js [runs]`.
+ */
+import { spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { parseCenterFile } from '../src/crypto/center-file.js';
+import { verifyReceipt } from '../src/crypto/receipt.js';
+import { blackhole, labDown, labUp, missingTools, NS, SRV, sniReset, startIn } from './race-lab.js';
+
+const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const BIN = join(ROOT, 'dist/src/cli/main.js');
+const TLS = join(ROOT, 'tests/fixtures/tls');
+const CA = readFileSync(join(TLS, 'ca.pem'), 'utf8');
+const RUNS = Number(process.argv[2] ?? 5);
+const P = { direct: 8443, sni: 8444, wrong: 8445, liar: 8446, socks: 1080 };
+
+const routes = [
+  { id: 'direct', kind: 'direct', url: `https://center.test:${P.direct}/`, connect: `${SRV}:${P.direct}`, ca: CA },
+  { id: 'mirror-sni', kind: 'mirror', url: `https://center.test:${P.sni}/`, connect: `${SRV}:${P.sni}`, ca: CA },
+  { id: 'mirror-cert', kind: 'mirror', url: `https://center.test:${P.wrong}/`, connect: `${SRV}:${P.wrong}`, ca: CA },
+  { id: 'mirror-liar', kind: 'mirror', url: `https://center.test:${P.liar}/`, connect: `${SRV}:${P.liar}`, ca: CA },
+  { id: 'socks', kind: 'socks', url: `https://center.test:${P.direct}/`, proxy: `socks5h://${SRV}:${P.socks}`, ca: CA },
+];
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+function submit(centerFile: string, home: string): number {
+  const t0 = performance.now();
+  const r = spawnSync('ip', ['netns', 'exec', NS.cli, process.execPath, BIN, 'submit', '--json', '--allow-plain-proxy', '--home', home, '--center', centerFile,
+    '--name', 'bench', '--orgs', 'CYL', '--country', 'CN', '--province', '110000'], { encoding: 'utf8' });
+  const ms = performance.now() - t0;
+  if (r.status !== 0) throw new Error(`submit exited ${r.status}: ${r.stderr}`);
+  return ms;
+}
+
+/** What a user would script: try each route with curl in turn until an answer carries a valid receipt. */
+function curlLoop(envelopeFile: string, center: ReturnType<typeof parseCenterFile>, eh: Buffer, caFile: string): number {
+  const t0 = performance.now();
+  for (const r of routes) {
+    const args = ['--silent', '--connect-timeout', '10', '--max-time', '30', '--cacert', caFile, '-H', `Sealpost-Token: ${randomBytes(16).toString('base64')}`, '--data-binary', `@${envelopeFile}`];
+    if (r.proxy) args.push('--socks5-hostname', r.proxy.replace('socks5h://', ''));
+    else args.push('--connect-to', `center.test:${new URL(r.url).port}:${r.connect}`);
+    const out = spawnSync('ip', ['netns', 'exec', NS.cli, 'curl', ...args, `${r.url}v1/envelopes`], { encoding: 'utf8' });
+    try {
+      const { receipt } = JSON.parse(out.stdout) as { receipt: string };
+      verifyReceipt(receipt, { center: center.name, logKey: center.logKey, eh });
+      return performance.now() - t0;
+    } catch {
+      // no valid receipt: next route
+    }
+  }
+  throw new Error('curl loop: no route delivered');
+}
+
+async function main(): Promise<void> {
+  const missing = missingTools();
+  if (process.getuid?.() !== 0 || missing.length) {
+    process.stderr.write(`bench/race needs root and: ip, nft, iptables, microsocks, curl (missing: ${missing.join(', ') || 'root'})\n`);
+    process.exitCode = 1;
+    return;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'sealpost-bench-race-'));
+  const children: ChildProcess[] = [];
+  try {
+    labUp();
+    spawnSync(process.execPath, [BIN, 'keygen', '--name', 'center.test', '--out', join(dir, 'keys')]);
+    const base = JSON.parse(readFileSync(join(dir, 'keys/center.json'), 'utf8')) as Record<string, unknown>;
+    const serve = (port: number, data: string) =>
+      startIn(NS.srv, [process.execPath, BIN, 'serve', '--keys', join(dir, 'keys'), '--data', join(dir, data), '--listen', `0.0.0.0:${port}`, '--tls-cert', join(TLS, 'center.pem'), '--tls-key', join(TLS, 'center-key.pem')], /listening on/);
+    children.push(await serve(P.direct, 'data-1'), await serve(P.sni, 'data-2'));
+    children.push(await startIn(NS.srv, [process.execPath, join(ROOT, 'dist/bench/race-peers.js'), TLS, 'center.test', String(P.wrong), String(P.liar)], /ready/));
+    children.push(await startIn(NS.srv, ['sh', '-c', `microsocks -i ${SRV} -p ${P.socks} & pid=$!; trap 'kill $pid' TERM; for i in $(seq 200); do (exec 3<>/dev/tcp/${SRV}/${P.socks}) 2>/dev/null && { echo ready; wait $pid; exit; }; sleep 0.02; done; exit 1`], /ready/));
+    blackhole(P.direct);
+    sniReset('center.test', P.sni);
+
+    const all = join(dir, 'center-all.json');
+    const alone = join(dir, 'center-alone.json');
+    writeFileSync(all, JSON.stringify({ ...base, routes }));
+    writeFileSync(alone, JSON.stringify({ ...base, routes: routes.filter((r) => r.id === 'socks') }));
+
+    const limit: number[] = [];
+    const cold: number[] = [];
+    const warm: number[] = [];
+    const warmHome = join(dir, 'home-warm');
+    submit(all, warmHome); // seeds the route memory
+    for (let i = 0; i < RUNS; i++) {
+      limit.push(submit(alone, join(dir, `home-limit-${i}`)));
+      cold.push(submit(all, join(dir, `home-cold-${i}`)));
+      warm.push(submit(all, warmHome));
+    }
+    const center = parseCenterFile(readFileSync(all));
+    const envFile = join(dir, 'envelope.bin');
+    spawnSync(process.execPath, [BIN, 'seal', '--center', all, '--name', 'bench', '--orgs', 'CYL', '--country', 'CN', '--province', '110000', '--out', envFile, '--binary']);
+    const env = readFileSync(envFile);
+    const eh = Buffer.from(await crypto.subtle.digest('SHA-256', env));
+    const caFile = join(TLS, 'ca.pem');
+    const curl = [curlLoop(envFile, center, eh, caFile)];
+    if (RUNS > 3) curl.push(curlLoop(envFile, center, eh, caFile));
+
+    const L = median(limit);
+    const fmt = (ms: number) => `${(ms / 1000).toFixed(3)} s`;
+    const rows = [
+      ['working route alone (limit)', fmt(L), '1.00 x limit', ''],
+      ['sealpost cold', fmt(median(cold)), `${(median(cold) / L).toFixed(2)} x limit`, `target <= limit + 0.6 s: ${median(cold) <= L + 600 ? 'met' : 'MISSED'}`],
+      ['sealpost warm', fmt(median(warm)), `${(median(warm) / L).toFixed(2)} x limit`, `target <= 1.15 x limit: ${median(warm) <= 1.15 * L ? 'met' : 'MISSED'}`],
+      ['curl loop', fmt(median(curl)), `${(median(curl) / median(cold)).toFixed(1)} x sealpost cold`, `target >= 20 x: ${median(curl) >= 20 * median(cold) ? 'met' : 'MISSED'}`],
+    ];
+    process.stdout.write(`bench/race: time to a verified receipt, whole process, median of ${RUNS} (curl: ${curl.length})\n`);
+    for (const r of rows) process.stdout.write(`${r[0]!.padEnd(30)}${r[1]!.padStart(10)}   ${r[2]!.padEnd(26)}${r[3]}\n`);
+  } finally {
+    for (const c of children) c.kill('SIGTERM');
+    labDown();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+void main();

@@ -66,16 +66,18 @@ export function applyAttempt(net: NetworkMemory, key: string, a: Attempt, nowMs:
   const cls: FailureClass = a.error?.failureClass ?? 'blocked';
   if (cls === 'cancelled' || a.outcome === 'cancelled') return undefined;
   const m: RouteMemory = { ...net.routes[key], fail: now, cls, out: a.outcome };
+  // Rounded up, so that a cool-down is never shorter than asked.
+  const from = Math.ceil(nowMs / 1000);
   if (cls === 'server') {
     const ra = a.error?.retryAfterMs;
     const s = ra === undefined || !Number.isFinite(ra) ? SERVER_COOL_DEFAULT_S : Math.min(SERVER_COOL_MAX_S, Math.max(0, Math.ceil(ra / 1000)));
-    m.cool = now + s;
+    m.cool = from + s;
   } else if (cls === 'config') {
     // Not a cool-down: the route stays last until its spec (and so its key) changes.
     delete m.cool;
   } else {
     // `blocked` and `route` (a 4xx is the route's failure, never the envelope's: wire spec 7).
-    m.cool = now + BLOCKED_COOL_S;
+    m.cool = from + BLOCKED_COOL_S;
   }
   net.routes[key] = m;
   if (net.good === key && (cls === 'config' || random() < 0.5)) delete net.good;

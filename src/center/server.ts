@@ -140,10 +140,11 @@ export function createIntakeServer(opts: IntakeServerOptions): IntakeServer {
     ? https.createServer({ ...nodeOpts, cert: opts.tls.cert, key: opts.tls.key, handshakeTimeout: lim.headersTimeoutMs })
     : http.createServer(nodeOpts);
   server.maxConnections = lim.maxConnections;
+  server.keepAliveTimeout = lim.keepAliveTimeoutMs;
 
   async function intake(req: IncomingMessage, res: ServerResponse, expectContinue: boolean): Promise<void> {
     // Spec 7: a declared length above the largest envelope is refused before any body byte is read.
-    
+    if (Number(req.headers['content-length'] ?? 0) > MAX_ENVELOPE) return fail(res, 413, 'too-large', { close: true });
     if (expectContinue) res.writeContinue();
     const read = await readBody(req, MAX_ENVELOPE, lim.bodyIdleTimeoutMs);
     if (read.kind === 'too-large') return fail(res, 413, 'too-large', { close: true });

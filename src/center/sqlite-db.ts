@@ -68,6 +68,8 @@ export class IntakeDb {
       // FULL: every commit fsyncs the WAL, so a receipt is never signed for a write a power
       // loss could undo (spec 4). NORMAL would only be safe against a process crash.
       this.#db.pragma('synchronous = FULL');
+      // After a burst, give the WAL's disk space back at the next checkpoint.
+      this.#db.pragma('journal_size_limit = 67108864');
       this.#migrate();
     } else {
       const v = this.#version();

@@ -169,6 +169,9 @@ export class SqliteStore implements IntakeStore {
   }
 
   append(item: AppendItem): Promise<Entry> {
+    if (item.idem?.length !== 32 || item.eh?.length !== 32 || !(item.envelope instanceof Uint8Array)) {
+      return Promise.reject(new RangeError('append: idem and eh must be 32 bytes, envelope a Uint8Array'));
+    }
     if (this.#closing) return Promise.reject(new Error('store is closed'));
     if (this.#pending.length + this.#inflight >= this.#maxQueue) {
       return Promise.reject(new OverloadedError(this.#retryAfter));

@@ -30,6 +30,8 @@ export interface ServeOptions {
   readonly retryAfterSeconds?: number;
   readonly thread?: SqliteStoreOptions['thread'];
   readonly log?: (line: string) => void;
+  /** A signed route list note (`routes sign`) to publish at `GET /v1/routes`. */
+  readonly routes?: string;
 }
 
 export interface Serving {
@@ -82,7 +84,17 @@ export async function startServe(opts: ServeOptions): Promise<Serving> {
   };
   let store;
   try {
-    const tls = opts.tlsCert && opts.tlsKey ? { cert: await readFile(opts.tlsCert), key: await readFile(opts.tlsKey) } : undefined;
+    // The intake holds no routes key, so it cannot verify the list; clients do (spec 6). It only
+  // checks that the file is a route list note of this center, to catch a wrong file early.
+  const routeList = opts.routes === undefined ? undefined : await readFile(opts.routes, 'utf8');
+  if (routeList !== undefined && !routeList.startsWith(`sealpost/routes/v1\n${center}\n`)) {
+    throw new InputError('bad-route-list', `${opts.routes} is not a route list of ${center}`, {
+      key: 'center.error.bad-route-list',
+      params: { file: opts.routes!, center },
+      field: '--routes',
+    });
+  }
+  const tls = opts.tlsCert && opts.tlsKey ? { cert: await readFile(opts.tlsCert), key: await readFile(opts.tlsKey) } : undefined;
     await mkdir(opts.dataDir, { recursive: true, mode: 0o700 });
     store = await openSqliteStore({
       path: join(opts.dataDir, DB_FILE),
@@ -92,7 +104,7 @@ export async function startServe(opts: ServeOptions): Promise<Serving> {
       thread,
     });
     await syncDir(opts.dataDir);
-    const server = createIntakeServer({ store, signer, center, limits: opts.limits, tls, log: opts.log });
+    const server = createIntakeServer({ store, signer, center, limits: opts.limits, tls, log: opts.log, ...(routeList ? { routeList } : {}) });
     const url = await server.listen(host, port);
     const open = store;
     let closed: Promise<void> | undefined;

@@ -53,6 +53,8 @@ export interface IntakeServerOptions {
   readonly tls?: { readonly cert: string | Buffer; readonly key: string | Buffer };
   /** Operational log lines (default: stderr). Never given a body or a client address. */
   readonly log?: (line: string) => void;
+  /** The signed route list published at `GET /v1/routes` (spec 6, 7), or none (404). */
+  readonly routeList?: string;
 }
 
 export interface IntakeServer {
@@ -78,6 +80,7 @@ const DEFAULTS: Required<IntakeLimits> = {
 
 const ENVELOPES = '/v1/envelopes';
 const HEALTHZ = '/healthz';
+const ROUTES = '/v1/routes';
 
 function hasBody(req: IncomingMessage): boolean {
   return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
@@ -186,6 +189,11 @@ export function createIntakeServer(opts: IntakeServerOptions): IntakeServer {
     if (path === ENVELOPES) {
       if (req.method === 'POST') return intake(req, res, expectContinue);
       return fail(res, 405, 'method-not-allowed', { close, headers: ['allow', 'POST'] });
+    }
+    if (path === ROUTES) {
+      if (req.method !== 'GET' && req.method !== 'HEAD') return fail(res, 405, 'method-not-allowed', { close, headers: ['allow', 'GET, HEAD'] });
+      if (opts.routeList === undefined) return fail(res, 404, 'no-route-list', { close });
+      return send(res, 200, opts.routeList, 'text/plain; charset=utf-8', close ? CLOSE : []);
     }
     if (path === HEALTHZ) {
       if (req.method === 'GET' || req.method === 'HEAD') {

@@ -6,11 +6,18 @@
 import { deliver, type CenterIdentity, type Delivered, type PhaseTimeouts } from '../transport/deliver.js';
 import { race, type Attempt, type RaceOptions } from '../transport/race.js';
 import type { Route } from '../transport/route.js';
+import type { RouteHealth } from '../transport/health.js';
 import type { Outbox, OutboxItem } from './outbox.js';
 
 export interface SendOptions extends RaceOptions {
   readonly center: CenterIdentity;
   readonly timeouts?: Partial<PhaseTimeouts>;
+  /**
+   * Route memory of this network: orders the routes (last good first with a head start, recent
+   * successes, the rest shuffled, cooling ones last), sets the stagger, and learns from the race.
+   * Without it the routes race in the order given (the demo, tests).
+   */
+  readonly health?: RouteHealth;
 }
 
 /** The `submit --json` document (CLI spec). */
@@ -24,16 +31,21 @@ export interface SendResult {
 
 export async function sendItem(outbox: Outbox, item: OutboxItem, routes: readonly Route[], opts: SendOptions): Promise<SendResult & { raw: readonly Attempt[] }> {
   const byId = new Map(routes.map((r) => [r.id, r]));
+  const plan = opts.health?.order(routes);
   const result = await race<Delivered>(
-    routes,
+    plan?.routes ?? routes,
     (id, signal) =>
       deliver(item.envelope, item.token, byId.get(id)!, {
         center: opts.center,
         signal,
         ...(opts.timeouts ? { timeouts: opts.timeouts } : {}),
       }),
-    opts,
+    plan ? { ...opts, stagger: plan.stagger, ...(plan.headStart !== undefined ? { headStart: plan.headStart } : {}) } : opts,
   );
+  if (opts.health) {
+    opts.health.record(result.attempts, undefined, routes);
+    await opts.health.save(); // never throws: a memory failure must not fail a delivery
+  }
   if (result.winner) await outbox.remove(item.id);
   else await outbox.recordAttempts(item.id, result.attempts.length);
   return {

@@ -13,8 +13,9 @@ export function registerServe(program: Command, ctx: Ctx): Command {
     .option('--listen <host:port>', t('cli.serve.opt.listen'), '127.0.0.1:8080')
     .option('--tls-cert <file>', t('cli.serve.opt.tls-cert'))
     .option('--tls-key <file>', t('cli.serve.opt.tls-key'))
+    .option('--routes <file>', t('cli.serve.opt.routes'))
     .action(
-      action<{ keys: string; data: string; listen: string; tlsCert?: string; tlsKey?: string }>(ctx, async ({ opts, out }) => {
+      action<{ keys: string; data: string; listen: string; tlsCert?: string; tlsKey?: string; routes?: string }>(ctx, async ({ opts, out }) => {
         // Loaded on use: the CLI starts fast for the commands that do not need SQLite.
         const { startServe } = await import('../../center/serve.js');
         const server = await startServe({
@@ -23,6 +24,7 @@ export function registerServe(program: Command, ctx: Ctx): Command {
           listen: opts.listen,
           ...(opts.tlsCert ? { tlsCert: resolve(opts.tlsCert) } : {}),
           ...(opts.tlsKey ? { tlsKey: resolve(opts.tlsKey) } : {}),
+          ...(opts.routes ? { routes: resolve(opts.routes) } : {}),
         });
         // Exactly this line on stdout when ready (CLI spec): scripts and tests wait for it.
         out.data(`listening on ${server.url.toString()}`);

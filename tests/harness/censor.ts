@@ -5,7 +5,8 @@
  */
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { createServer as createNetServer, type Server, type Socket } from 'node:net';
+import { createConnection, createServer as createNetServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -99,4 +100,70 @@ export function answering(handler: Handler): Promise<Peer> {
 export function tlsAnswering(pair: { cert: string; key: string }, handler: Handler): Promise<Peer> {
   const server = createHttpsServer({ ...pair }, withBody(handler));
   return track(server, 'https');
+}
+
+// ---- proxies that misbehave (issue 3: the proxy tunnels) ----
+
+/**
+ * Accepts TCP, reads, never answers (a proxy that takes the CONNECT or the SOCKS greeting and
+ * stalls). `firstData` resolves with the first bytes the client sent: the test knows the client is
+ * mid-handshake, and can check what it said.
+ */
+export function hangAfterRequest(): Promise<Peer & { firstData: Promise<Buffer> }> {
+  let got!: (b: Buffer) => void;
+  const firstData = new Promise<Buffer>((r) => (got = r));
+  const server = createNetServer((s) => {
+    s.once('data', (b: Buffer) => got(b));
+    s.resume();
+  });
+  return track(server, 'http').then((peer) => ({ ...peer, firstData }));
+}
+
+/**
+ * Answers an HTTP CONNECT on `s` after `delayMs`, then relays to the target, which must be on
+ * loopback (tests never reach anything else): 403 otherwise, 502 if the target refuses.
+ */
+function serveConnect(s: Socket, delayMs: number): void {
+  s.setNoDelay(true); // as real proxies do: no Nagle + delayed-ACK stall on the small answer
+  let head = Buffer.alloc(0);
+  const onData = (b: Buffer) => {
+    head = Buffer.concat([head, b]);
+    const end = head.indexOf('\r\n\r\n');
+    if (end < 0) return;
+    s.off('data', onData);
+    s.pause();
+    const m = /^CONNECT (\[[^\]]+\]|[^\s:]+):(\d+) HTTP\/1\.1\r\n/.exec(head.toString('latin1'));
+    const rest = head.subarray(end + 4);
+    const timer = setTimeout(() => {
+      if (s.destroyed) return;
+      const host = m?.[1]?.replace(/^\[(.*)\]$/, '$1');
+      if (!m || !host || !['127.0.0.1', '::1', 'localhost'].includes(host)) return void s.end('HTTP/1.1 403 Forbidden\r\n\r\n');
+      const up = createConnection({ host, port: Number(m[2]), noDelay: true });
+      up.once('error', () => s.end('HTTP/1.1 502 Bad Gateway\r\n\r\n'));
+      up.once('connect', () => {
+        s.write('HTTP/1.1 200 Connection established\r\n\r\n');
+        if (rest.length) up.write(rest);
+        s.pipe(up).pipe(s);
+        s.resume();
+      });
+      s.once('close', () => up.destroy());
+    }, delayMs);
+    s.once('close', () => clearTimeout(timer));
+  };
+  s.on('data', onData);
+}
+
+/** An HTTP CONNECT proxy that answers only after `delayMs` (then works). */
+export function slowConnectProxy(delayMs: number): Promise<Peer> {
+  return track(createNetServer((s) => serveConnect(s, delayMs)), 'http');
+}
+
+/** A working HTTP CONNECT proxy reached over TLS (an `https://` proxy) with the given certificate. */
+export function tlsConnectProxy(pair: { cert: string; key: string }): Promise<Peer> {
+  return track(createTlsServer({ ...pair }, (s) => serveConnect(s, 0)), 'https');
+}
+
+/** Completes a TLS handshake with the given certificate, then reads and never answers (a stalled https:// proxy). */
+export function tlsHangAfterHandshake(pair: { cert: string; key: string }): Promise<Peer> {
+  return track(createTlsServer({ ...pair }, (s) => s.resume()), 'https');
 }

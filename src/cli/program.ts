@@ -12,6 +12,7 @@ import { registerCompose } from './commands/compose.js';
 import { registerSeal } from './commands/seal.js';
 import { registerSubmit } from './commands/submit.js';
 import { registerDemo } from './commands/demo.js';
+import { registerRoutes } from './commands/routes.js';
 
 function preScanLang(argv: readonly string[]): string | undefined {
   for (let i = 0; i < argv.length; i++) {
@@ -56,7 +57,7 @@ export function buildProgram(ctx: Ctx): Command {
       // Commander's own parse errors are English: replace them with ours (see run()).
       outputError: () => {},
     });
-  for (const register of [registerKeygen, registerServe, registerCompose, registerSeal, registerSubmit, registerDemo]) {
+  for (const register of [registerKeygen, registerServe, registerCompose, registerSeal, registerSubmit, registerDemo, registerRoutes]) {
     const cmd = register(program, ctx);
     cmd.helpOption('-h, --help', t('cli.opt.help')).exitOverride().configureOutput({ outputError: () => {} });
     localizeHelp(cmd);

@@ -25,7 +25,10 @@ export const MAX_ISSUED_AHEAD_MS = 60 * 60 * 1000;
 /** The same cap as any answer a client reads (spec 7); a hand-carried note gets no more. */
 export const MAX_ROUTE_LIST_BYTES = MAX_ANSWER;
 
-/** The fields a route has (spec 6), in the order they are written. Others are not signed. */
+/**
+ * The fields a route has (spec 6), in the order they are written. Signing refuses others;
+ * verifying ignores others (a later version may add fields that an older client can do without).
+ */
 const SPEC_FIELDS = ['id', 'kind', 'url', 'proxy', 'connect', 'servername', 'ca'] as const;
 
 export interface RouteList {
@@ -71,8 +74,8 @@ function cleanSpec(spec: RouteSpec): RouteSpec {
 }
 
 /**
- * Signs a route list (spec 6) for `center` with the routes key. Every route must parse and the
- * ids must be unique: throws InputError `bad-route` (a bad input file) otherwise; RangeError when
+ * Signs a route list (spec 6) for `center` with the routes key. Every route must parse, have
+ * only spec 6 fields, and the ids must be unique: throws InputError `bad-route` (a bad input file) otherwise; RangeError when
  * the signer is not `<center>/routes` or `expires` is not after `issued`.
  */
 export function signRouteList(signer: NoteSigner, center: string, routes: RouteSpec[], issued: Date, expires: Date): string {
@@ -86,6 +89,11 @@ export function signRouteList(signer: NoteSigner, center: string, routes: RouteS
       throw new InputError('bad-route', 'a route is not an object', { key: 'transport.bad-route', params: { id: '?', why: 'not an object' } });
     }
     const route = parseRoute(r);
+    // A typo (`servname`) would otherwise be signed away silently: the input is strict.
+    const unknown = Object.keys(r).find((k) => !(SPEC_FIELDS as readonly string[]).includes(k));
+    if (unknown !== undefined) {
+      throw new InputError('bad-route', `route ${route.id}: unknown field ${unknown}`, { key: 'transport.bad-route', params: { id: route.id, why: `unknown field ${unknown}` } });
+    }
     if (seen.has(route.id)) {
       throw new InputError('bad-route', `duplicate route id ${route.id}`, { key: 'transport.bad-route', params: { id: route.id, why: 'duplicate id' } });
     }

@@ -46,7 +46,7 @@ export async function loadHeldRoutes(home: string, center: Center, now: number |
  * The held list's signature-checked contents regardless of its times, for the rollback check: an
  * expired held list still forbids older ones. Null when there is none or it is not this center's.
  */
-async function heldForRollback(home: string, center: Center): Promise<RouteList | null> {
+export async function heldForRollback(home: string, center: Center): Promise<RouteList | null> {
   const note = await readHeldNote(home);
   if (note === null) return null;
   try {

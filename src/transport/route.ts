@@ -28,7 +28,7 @@ function bad(id: string, why: string): InputError {
 
 /** `host:port` or `[v6]:port` → parts. */
 export function parseHostPort(s: string): { host: string; port: number } | null {
-  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(s);
+  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([A-Za-z0-9.-]+)):(\d{1,5})$/.exec(s);
   if (!m) return null;
   const port = Number(m[3]);
   if (port < 1 || port > 65535) return null;

@@ -9,12 +9,14 @@ import type { Outbox, OutboxItem } from '../outbox/outbox.js';
 import { sendItem } from '../outbox/send.js';
 import type { Route } from '../transport/route.js';
 import type { PhaseTimeouts } from '../transport/deliver.js';
+import type { RouteHealth } from '../transport/health.js';
 import { EXIT, table, type ExitCode, type Output } from './output.js';
 
 export interface SendReportOptions {
   readonly deadline?: number;
   readonly stagger?: number;
   readonly timeouts?: Partial<PhaseTimeouts>;
+  readonly health?: RouteHealth;
 }
 
 export async function sendAndReport(
@@ -37,6 +39,7 @@ export async function sendAndReport(
     ...(opts.deadline !== undefined ? { deadline: opts.deadline } : {}),
     ...(opts.stagger !== undefined ? { stagger: opts.stagger } : {}),
     ...(opts.timeouts ? { timeouts: opts.timeouts } : {}),
+    ...(opts.health ? { health: opts.health } : {}),
     onEvent: (e) => {
       if (out.verbose && e.type === 'end') out.text(`${e.attempt.route}: ${outcomeText(e.attempt.outcome)} (${e.attempt.ms} ms)`);
       else if (tty && e.type === 'start') out.io.stderr.write(`\r${t('cli.progress.trying', { route: e.route })}\u001b[K`);

@@ -8,6 +8,7 @@ import { InputError } from '../errors.js';
 import { t } from '../i18n/index.js';
 import { composeStatement, parseStatement, type Statement } from '../statement/index.js';
 import type { Io } from './output.js';
+import { collect } from './route-options.js';
 
 export interface ComposeFlags {
   name?: string[];
@@ -24,7 +25,6 @@ export interface ComposeFlags {
   textLang?: string;
 }
 
-const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 export function addComposeOptions(cmd: Command): Command {
   return cmd

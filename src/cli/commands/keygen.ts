@@ -6,8 +6,8 @@ import { generateCenterKeys } from '../../crypto/keys.js';
 import { t } from '../../i18n/index.js';
 import { action, type Ctx } from '../context.js';
 import { EXIT } from '../output.js';
+import { collect } from '../route-options.js';
 
-const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 export function registerKeygen(program: Command, ctx: Ctx): Command {
   return program

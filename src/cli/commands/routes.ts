@@ -26,55 +26,10 @@ import { HEALTH_STATE_KEYS, RouteHealth, type RouteHealthInfo } from '../../tran
 import type { Route } from '../../transport/route.js';
 import { formatTime, MAX_ROUTE_LIST_BYTES, signRouteList, verifyRouteList, type RouteList } from '../../transport/route-list.js';
 import { heldForRollback, storeRouteList } from '../../transport/route-store.js';
-import { gatherRoutes, type GatheredRoutes } from '../../transport/sources.js';
 import { action, type ActionEnv, type Ctx } from '../context.js';
+import { addRouteOptions, gather, positive, type RouteFlags } from '../route-options.js';
 import { loadCenter } from '../home.js';
-import { EXIT, table, UsageError, type ExitCode, type Output } from '../output.js';
-
-const collect = (v: string, prev: string[] = []) => [...prev, v];
-
-function positive(flag: string) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!Number.isFinite(n) || n <= 0) throw new UsageError('bad-flag', `bad ${flag}`, { key: 'cli.bad-number', params: { flag } });
-    return n;
-  };
-}
-
-interface RouteFlags {
-  route: string[];
-  proxy: string[];
-  alsoDirect?: boolean;
-  onlyRoutes?: boolean;
-  allowPlainProxy?: boolean;
-}
-
-/** The CLI spec's route options, for every command that talks to the center. */
-export function addRouteOptions(cmd: Command): Command {
-  return cmd
-    .option('--route <base url>', t('cli.opt.route'), collect, [])
-    .option('--proxy <url>', t('cli.routes.opt.proxy'), collect, [])
-    .option('--also-direct', t('cli.routes.opt.also-direct'))
-    .option('--only-routes', t('cli.routes.opt.only-routes'))
-    .option('--allow-plain-proxy', t('cli.routes.opt.allow-plain-proxy'));
-}
-
-async function gather(env: ActionEnv<RouteFlags>): Promise<{ center: Center; g: GatheredRoutes }> {
-  const { opts, home, io, out } = env;
-  const center = await loadCenter(opts.center, home);
-  const g = await gatherRoutes({
-    center,
-    home,
-    routeFlags: opts.route,
-    proxyFlags: opts.proxy,
-    onlyRoutes: Boolean(opts.onlyRoutes),
-    alsoDirect: Boolean(opts.alsoDirect),
-    allowPlainProxy: Boolean(opts.allowPlainProxy),
-    env: io.env,
-  });
-  for (const w of g.warnings) out.warning(w.key, w.params);
-  return { center, g };
-}
+import { EXIT, table, type ExitCode, type Output } from '../output.js';
 
 /** A proxy URL for display: the password is never printed. */
 function showProxy(p: URL | undefined): string {

@@ -59,7 +59,7 @@ export function sniReset(name: string, port: number): void {
 
 /** Starts a long-running process in a namespace; resolves when its stdout shows `ready`. */
 export function startIn(ns: string, args: string[], ready: RegExp): Promise<ChildProcess> {
-  const child = spawn('ip', ['netns', 'exec', ns, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn('ip', ['netns', 'exec', ns, ...args], { stdio: ['ignore', 'pipe', 'ignore'] });
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout!.setEncoding('utf8').on('data', (d: string) => {

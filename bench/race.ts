@@ -20,7 +20,7 @@ import { verifyReceipt } from '../src/crypto/receipt.js';
 import { blackhole, labDown, labUp, missingTools, NS, SRV, sniReset, startIn } from './race-lab.js';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const BIN = join(ROOT, 'dist/src/cli/main.js');
+const BIN = join(ROOT, 'dist/bin/sealpost.mjs');
 const TLS = join(ROOT, 'tests/fixtures/tls');
 const CA = readFileSync(join(TLS, 'ca.pem'), 'utf8');
 const RUNS = Number(process.argv[2] ?? 5);
@@ -84,7 +84,7 @@ async function main(): Promise<void> {
       startIn(NS.srv, [process.execPath, BIN, 'serve', '--keys', join(dir, 'keys'), '--data', join(dir, data), '--listen', `0.0.0.0:${port}`, '--tls-cert', join(TLS, 'center.pem'), '--tls-key', join(TLS, 'center-key.pem')], /listening on/);
     children.push(await serve(P.direct, 'data-1'), await serve(P.sni, 'data-2'));
     children.push(await startIn(NS.srv, [process.execPath, join(ROOT, 'dist/bench/race-peers.js'), TLS, 'center.test', String(P.wrong), String(P.liar)], /ready/));
-    children.push(await startIn(NS.srv, ['sh', '-c', `microsocks -i ${SRV} -p ${P.socks} & pid=$!; trap 'kill $pid' TERM; for i in $(seq 200); do (exec 3<>/dev/tcp/${SRV}/${P.socks}) 2>/dev/null && { echo ready; wait $pid; exit; }; sleep 0.02; done; exit 1`], /ready/));
+    children.push(await startIn(NS.srv, ['bash', '-c', `microsocks -i ${SRV} -p ${P.socks} & pid=$!; trap 'kill $pid' TERM; for i in $(seq 200); do (exec 3<>/dev/tcp/${SRV}/${P.socks}) 2>/dev/null && { echo ready; wait $pid; exit; }; sleep 0.02; done; kill $pid; exit 1`], /ready/));
     blackhole(P.direct);
     sniReset('center.test', P.sni);
 
@@ -129,4 +129,7 @@ async function main(): Promise<void> {
   }
 }
 
-void main();
+main().catch((err: unknown) => {
+  process.stderr.write(`bench/race: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exitCode = 1;
+});

@@ -2,10 +2,10 @@
  * Where sealpost keeps its state (CLI spec global options): `--home`, else `$SEALPOST_HOME`, else
  * the platform's data directory for "sealpost". Nothing is written outside it (spec 9).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { InputError } from '../errors.js';
 import { readCenterFile, type Center } from '../crypto/center-file.js';
 
@@ -20,9 +20,28 @@ export function resolveHome(flag: string | undefined, env: NodeJS.ProcessEnv = p
   return flag ? resolve(flag) : defaultHome(env);
 }
 
-/** The installed package's folder (dist/src/cli → package root). */
+/**
+ * The installed package's folder: the nearest parent holding sealpost's package.json (this file
+ * runs from dist/src/cli, or bundled from dist/bin).
+ */
 export function packageRoot(): string {
-  return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    try {
+      if ((JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string }).name === 'sealpost') return dir;
+    } catch {
+      // no package.json here
+    }
+    const up = dirname(dir);
+    if (up === dir) throw new Error('cannot find the sealpost package folder');
+    dir = up;
+  }
+}
+
+/** Loads the intake server from the unbundled build (its worker threads are files beside it). */
+export async function loadServe(): Promise<typeof import('../center/serve.js')> {
+  const url = pathToFileURL(join(packageRoot(), 'dist', 'src', 'center', 'serve.js')).href;
+  return (await import(url)) as typeof import('../center/serve.js');
 }
 
 /**

@@ -3,7 +3,11 @@
  * control of dialing, TLS, and cancellation (issue 3 design). Never the global fetch.
  */
 import type { Duplex } from 'node:stream';
-import { Client } from 'undici';
+// undici's index loads fetch, WebSocket, caches and more (about 130 ms at start-up here); a
+// one-shot CLI needs only its HTTP/1.1 Client and the `request` function that the index attaches
+// to every dispatcher (about 50 ms).
+import Client from 'undici/lib/dispatcher/client.js';
+import apiRequest from 'undici/lib/api/api-request.js';
 import { raceSignal } from './deadline.js';
 
 /** Clients read at most 64 KiB of an answer (spec 7). */
@@ -46,7 +50,7 @@ export async function exchange(
   };
   try {
     const work = (async () => {
-      const res = await client.request({
+      const res = await apiRequest.call(client, {
         path: url.pathname + url.search,
         method: init.method,
         headers: { host: url.host, ...init.headers },

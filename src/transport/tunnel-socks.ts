@@ -5,7 +5,7 @@
  * `socks5h://`): the center's host name goes to the proxy as ATYP X'03' and is never resolved here.
  */
 import type { Duplex } from 'node:stream';
-import { SocksClient } from 'socks';
+import type { SocksClient as SocksClientType } from 'socks';
 import { PhaseTimeout, raceSignal } from './deadline.js';
 import { dialTcp } from './dial.js';
 import {
@@ -48,7 +48,11 @@ export async function socksTunnel(route: Route, signal: AbortSignal): Promise<Du
   checkTargetHost(destination.host);
   const creds = proxyCredentials(proxy);
   const at = proxyEndpoint(proxy);
-  const socket = await dialTcp(at.host, at.port, signal);
+  // Loaded on first use: most runs have no SOCKS route, and the package takes ~50 ms to load.
+  const [{ SocksClient }, socket] = await Promise.all([
+    import('socks') as Promise<{ SocksClient: typeof SocksClientType }>,
+    dialTcp(at.host, at.port, signal),
+  ]);
   // What the proxy said, and the socket's own error (the socks package keeps only its message).
   let heard = Buffer.alloc(0);
   let socketError: Error | undefined;

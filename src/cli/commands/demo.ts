@@ -18,6 +18,7 @@ import { Outbox } from '../../outbox/outbox.js';
 import { composeStatement, serializeStatement } from '../../statement/index.js';
 import { parseRoute } from '../../transport/route.js';
 import { action, type Ctx } from '../context.js';
+import { loadServe } from '../home.js';
 import { blackhole, liar, resetter, socks5, type DemoPeer } from '../../demo/peers.js';
 
 export function registerDemo(program: Command, ctx: Ctx): Command {
@@ -26,7 +27,7 @@ export function registerDemo(program: Command, ctx: Ctx): Command {
     .description(t('cli.demo.description'))
     .action(
       action<Record<string, never>>(ctx, async ({ opts, out, home }) => {
-        const [{ startServe }, { sendAndReport }] = await Promise.all([import('../../center/serve.js'), import('../send-report.js')]);
+        const [{ startServe }, { sendAndReport }] = await Promise.all([loadServe(), import('../send-report.js')]);
         const tmp = await mkdtemp(join(tmpdir(), 'sealpost-demo-'));
         const demoHome = opts.home ? home : join(tmp, 'home');
         const keys = join(tmp, 'keys');

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { t } from '../../i18n/index.js';
 import { action, type Ctx } from '../context.js';
+import { loadServe } from '../home.js';
 import { EXIT } from '../output.js';
 
 export function registerServe(program: Command, ctx: Ctx): Command {
@@ -17,7 +18,7 @@ export function registerServe(program: Command, ctx: Ctx): Command {
     .action(
       action<{ keys: string; data: string; listen: string; tlsCert?: string; tlsKey?: string; routes?: string }>(ctx, async ({ opts, out }) => {
         // Loaded on use: the CLI starts fast for the commands that do not need SQLite.
-        const { startServe } = await import('../../center/serve.js');
+        const { startServe } = await loadServe();
         const server = await startServe({
           keysDir: resolve(opts.keys),
           dataDir: resolve(opts.data),

@@ -42,7 +42,7 @@ export function connectRequest(target: { host: string; port: number }, proxy: UR
  * Resolves with the stream once the proxy answers 2xx (RFC 9110 section 9.3.6: any 2xx switches to
  * tunnel mode), bytes after the answer's head left unread in it. Rejects with the signal's reason
  * on abort (every socket destroyed at once, in any phase); a raw socket or TLS error (classified by
- * outcome.ts: `refused`, `reset`, `tls`...); or a RouteError: `proxy-auth` (config) on 407,
+ * outcome.ts: `refused`, `reset`, `tls`...); or a RouteError: `proxy-auth` (config) on 407 or 401,
  * `proxy-refused` (blocked) on any other status or a close without a word, `reset` for a close
  * in the middle of the answer, `error` (blocked) for an answer that is not HTTP or whose head
  * exceeds 16 KiB, `error` (config) for an unusable proxy URL or target. Every rejection means "try
@@ -63,7 +63,9 @@ export async function connectTunnel(route: Route, signal: AbortSignal): Promise<
     const status = connectStatus(await raceSignal(head, signal, () => open.destroy()));
     if (status === null) throw proxyMalformedError(proxy, 'not an HTTP/1.x status line');
     if (status >= 200 && status <= 299) return stream;
-    if (status === 407) throw proxyAuthError(proxy, 'HTTP 407: the proxy wants other credentials');
+    // 407 is the standard answer (RFC 9110 15.5.8); Debian's tinyproxy 1.11 answers a CONNECT with
+    // bad credentials with 401 instead (found by the interop suite). Either way: other credentials.
+    if (status === 407 || status === 401) throw proxyAuthError(proxy, `HTTP ${status}: the proxy wants other credentials`);
     throw proxyRefusedError(proxy, `HTTP ${status}`, `HTTP ${status}`);
   } catch (err) {
     stream.destroy();

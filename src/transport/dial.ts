@@ -4,7 +4,7 @@
  * undici issue #386). Errors are left raw; src/transport/outcome.ts classifies them.
  */
 import { connect as netConnect, isIP, type Socket } from 'node:net';
-import { checkServerIdentity, connect as tlsConnect, type PeerCertificate, type TLSSocket } from 'node:tls';
+import { checkServerIdentity, connect as tlsConnect, type SecureContext, type TLSSocket } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { raceSignal } from './deadline.js';
 
@@ -28,6 +28,8 @@ export interface TlsOptions {
   readonly identity: string;
   /** PEM trust anchors replacing the system roots (spec 6 `ca`). */
   readonly ca?: string;
+  /** A prepared context instead (e.g. system roots plus a route's CA, cached: see proxy-tls.ts). */
+  readonly secureContext?: SecureContext;
 }
 
 /** Starts TLS on an open stream; resolves after the handshake and certificate check. */
@@ -36,8 +38,9 @@ export function upgradeTls(stream: Duplex, opts: TlsOptions, signal: AbortSignal
     socket: stream,
     ...(isIP(opts.servername) ? {} : { servername: opts.servername }),
     ...(opts.ca ? { ca: opts.ca } : {}),
+    ...(opts.secureContext ? { secureContext: opts.secureContext } : {}),
     ALPNProtocols: ['http/1.1'],
-    checkServerIdentity: (_host, cert) => checkIdentity(opts.identity, cert),
+    checkServerIdentity: (_host, cert) => checkServerIdentity(opts.identity, cert),
   });
   const ready = new Promise<TLSSocket>((resolve, reject) => {
     tls.once('secureConnect', () => {
@@ -50,8 +53,4 @@ export function upgradeTls(stream: Duplex, opts: TlsOptions, signal: AbortSignal
     tls.destroy();
     stream.destroy();
   });
-}
-
-function checkIdentity(name: string, cert: PeerCertificate): Error | undefined {
-  return checkServerIdentity(name, cert);
 }

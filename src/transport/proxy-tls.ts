@@ -3,16 +3,9 @@
  * neither the target nor the credentials). This is the hop to the proxy; the center's own TLS runs
  * inside the tunnel afterwards (request.ts).
  */
-import { isIP, type Socket } from 'node:net';
-import {
-  checkServerIdentity,
-  connect as tlsConnect,
-  createSecureContext,
-  rootCertificates,
-  type SecureContext,
-  type TLSSocket,
-} from 'node:tls';
-import { raceSignal } from './deadline.js';
+import type { Socket } from 'node:net';
+import { createSecureContext, rootCertificates, type SecureContext, type TLSSocket } from 'node:tls';
+import { upgradeTls } from './dial.js';
 import type { Route } from './route.js';
 
 const contexts = new Map<string, SecureContext>();
@@ -44,22 +37,5 @@ export function proxySecureContext(route: Route): SecureContext | undefined {
  */
 export function tlsToProxy(tcp: Socket, host: string, route: Route, signal: AbortSignal): Promise<TLSSocket> {
   const secureContext = proxySecureContext(route);
-  const tls = tlsConnect({
-    socket: tcp,
-    ...(isIP(host) ? {} : { servername: host }),
-    ...(secureContext ? { secureContext } : {}),
-    ALPNProtocols: ['http/1.1'],
-    checkServerIdentity: (_name, cert) => checkServerIdentity(host, cert),
-  });
-  const ready = new Promise<TLSSocket>((resolve, reject) => {
-    tls.once('secureConnect', () => {
-      tls.removeListener('error', reject);
-      resolve(tls);
-    });
-    tls.once('error', reject);
-  });
-  return raceSignal(ready, signal, () => {
-    tls.destroy();
-    tcp.destroy();
-  });
+  return upgradeTls(tcp, { servername: host, identity: host, ...(secureContext ? { secureContext } : {}) }, signal);
 }

@@ -5,11 +5,11 @@ import { request } from 'undici';
 import { sealEnvelope, envelopeIdHex } from '../../src/crypto/envelope.js';
 import { NoteSigner } from '../../src/crypto/note.js';
 import { signReceipt } from '../../src/crypto/receipt.js';
-import { RouteError } from '../../src/errors.js';
 import { deliver, retryAfterMs } from '../../src/transport/deliver.js';
 import { parseRoute } from '../../src/transport/route.js';
+import { MS, settled, tryDeliver } from '../harness/attempt.js';
 import { startCenter, type TestCenter } from '../harness/center.js';
-import { answering, hangAfterAccept, resetAfterHello, TEST_CA, tlsAnswering, tlsPair, type Peer } from '../harness/censor.js';
+import { answering, hangAfterAccept, resetAfterHello, TEST_CA, tlsAnswering, tlsPair } from '../harness/censor.js';
 
 let plain: TestCenter;
 let secure: TestCenter;
@@ -27,26 +27,10 @@ function envelopeFor(c: TestCenter): Uint8Array {
   return sealEnvelope(new TextEncoder().encode('{"test":true}'), c.center.boxKey);
 }
 
-async function attempt(c: TestCenter, url: string, extra: Record<string, string> = {}, ms = { connect: 2000, tls: 2000, receipt: 2000 }) {
-  const route = parseRoute({ id: 'r', kind: 'direct', url, ...extra });
-  const t0 = performance.now();
-  try {
-    const d = await deliver(envelopeFor(c), randomBytes(16), route, {
-      center: { name: c.center.name, logKey: c.center.logKey },
-      signal: new AbortController().signal,
-      timeouts: ms,
-    });
-    return { ok: d, ms: performance.now() - t0 };
-  } catch (err) {
-    expect(err).toBeInstanceOf(RouteError);
-    return { err: err as RouteError, ms: performance.now() - t0 };
-  }
+function attempt(c: TestCenter, url: string, extra: Record<string, string> = {}, ms = MS) {
+  return tryDeliver(c, parseRoute({ id: 'r', kind: 'direct', url, ...extra }), ms);
 }
 
-async function settled(peer: Peer): Promise<void> {
-  // The server sees the client's close asynchronously: wait for that event, bounded.
-  await Promise.race([peer.idle(), new Promise((_, rej) => setTimeout(() => rej(new Error(`${peer.open()} sockets still open`)), 1000))]);
-}
 
 describe('deliver over a direct route', () => {
   it('delivers over plain HTTP and verifies the receipt', async () => {

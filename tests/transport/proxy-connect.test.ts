@@ -5,17 +5,14 @@
  * saw every socket close.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { randomBytes } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import { Server as ProxyChain, type PrepareRequestFunctionOpts } from 'proxy-chain';
-import { sealEnvelope } from '../../src/crypto/envelope.js';
-import { RouteError } from '../../src/errors.js';
-import { deliver } from '../../src/transport/deliver.js';
 import { Cancelled } from '../../src/transport/outcome.js';
 import { parseRoute, type Route } from '../../src/transport/route.js';
 import { connectTunnel } from '../../src/transport/tunnel-connect.js';
+import { settled, tryDeliver } from '../harness/attempt.js';
 import { startCenter, type TestCenter } from '../harness/center.js';
-import { hangAfterRequest, slowConnectProxy, TEST_CA, tlsConnectProxy, tlsHangAfterHandshake, tlsPair, type Peer } from '../harness/censor.js';
+import { hangAfterRequest, slowConnectProxy, TEST_CA, tlsConnectProxy, tlsHangAfterHandshake, tlsPair } from '../harness/censor.js';
 import { installDnsSpy } from '../harness/dns-spy.js';
 
 const USER = 'us@er';
@@ -56,32 +53,13 @@ afterAll(async () => {
   await secure.close();
 });
 
-const MS = { connect: 2000, tls: 2000, receipt: 2000 };
 
 function route(url: string, proxy: string, extra: Record<string, string> = {}): Route {
   return parseRoute({ id: 'p', kind: 'http-proxy', url, proxy, ...extra });
 }
 
-async function attempt(c: TestCenter, r: Route, ms: Partial<typeof MS> = {}, signal = new AbortController().signal) {
-  const envelope = sealEnvelope(new TextEncoder().encode('{"test":true}'), c.center.boxKey);
-  const t0 = performance.now();
-  try {
-    const d = await deliver(envelope, randomBytes(16), r, {
-      center: { name: c.center.name, logKey: c.center.logKey },
-      signal,
-      timeouts: { ...MS, ...ms },
-    });
-    return { ok: d, ms: performance.now() - t0 };
-  } catch (err) {
-    expect(err).toBeInstanceOf(RouteError);
-    return { err: err as RouteError, ms: performance.now() - t0 };
-  }
-}
+const attempt = tryDeliver;
 
-/** Resolves when the peer saw every socket close (the event), failing after 1 s. */
-async function settled(peer: Peer): Promise<void> {
-  await Promise.race([peer.idle(), new Promise((_, rej) => setTimeout(() => rej(new Error(`${peer.open()} sockets still open`)), 1000))]);
-}
 
 /** A raw TCP peer answering the first bytes it reads with `answer` (then closing if `close`). */
 async function rawProxy(answer: Buffer | string, close = false): Promise<{ server: Server; url: string }> {

@@ -4,17 +4,14 @@
  * center's host NAME (ATYP 3) and the DNS spy sees no local lookup of it.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { randomBytes } from 'node:crypto';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 // @ts-expect-error: the package ships no types; tests only use createServer and auth.
 import socks from '@mongodb-js/socksv5';
-import { sealEnvelope } from '../../src/crypto/envelope.js';
-import { RouteError } from '../../src/errors.js';
-import { deliver } from '../../src/transport/deliver.js';
 import { Cancelled } from '../../src/transport/outcome.js';
 import { parseRoute, type Route } from '../../src/transport/route.js';
+import { settled, tryDeliver } from '../harness/attempt.js';
 import { startCenter, type TestCenter } from '../harness/center.js';
-import { hangAfterRequest, resetAfterHello, TEST_CA, type Peer } from '../harness/censor.js';
+import { hangAfterRequest, resetAfterHello, TEST_CA } from '../harness/censor.js';
 import { installDnsSpy, type DnsSpy } from '../harness/dns-spy.js';
 
 interface SocksInfo {
@@ -65,27 +62,13 @@ async function socksServer(opts: { user?: string; pass?: string; decide?: Decide
   return (server.address() as { port: number }).port;
 }
 
-const MS = { connect: 2000, tls: 2000, receipt: 2000 };
 
 function route(url: string, proxy: string, extra: Record<string, string> = {}): Route {
   return parseRoute({ id: 's', kind: 'socks', url, proxy, ...extra });
 }
 
-async function attempt(c: TestCenter, r: Route, ms: Partial<typeof MS> = {}, signal = new AbortController().signal) {
-  const envelope = sealEnvelope(new TextEncoder().encode('{"test":true}'), c.center.boxKey);
-  const t0 = performance.now();
-  try {
-    const d = await deliver(envelope, randomBytes(16), r, { center: { name: c.center.name, logKey: c.center.logKey }, signal, timeouts: { ...MS, ...ms } });
-    return { ok: d, ms: performance.now() - t0 };
-  } catch (err) {
-    expect(err).toBeInstanceOf(RouteError);
-    return { err: err as RouteError, ms: performance.now() - t0 };
-  }
-}
+const attempt = tryDeliver;
 
-async function settled(peer: Peer): Promise<void> {
-  await Promise.race([peer.idle(), new Promise((_, rej) => setTimeout(() => rej(new Error(`${peer.open()} sockets still open`)), 1000))]);
-}
 
 async function closedPort(): Promise<number> {
   const s: Server = createServer();

@@ -33,7 +33,7 @@ async function child(json: string): Promise<void> {
 }
 
 function startChild(opts: ServeOptions): Promise<{ proc: ChildProcess; url: URL }> {
-  const proc = spawn(process.execPath, [fileURLToPath(import.meta.url), '--serve', JSON.stringify(opts)], {
+  const proc = spawn(process.execPath, [...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROF] : []), fileURLToPath(import.meta.url), '--serve', JSON.stringify(opts)], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {

@@ -5,7 +5,10 @@ import { deliver } from '../../src/transport/deliver.js';
 import { race } from '../../src/transport/race.js';
 import { parseRoute, type Route } from '../../src/transport/route.js';
 import { startCenter, type TestCenter } from '../harness/center.js';
-import { hangAfterAccept, resetAfterHello, type Peer } from '../harness/censor.js';
+import { answering, hangAfterAccept, resetAfterHello, TEST_CA, tlsAnswering, tlsPair, type Peer } from '../harness/censor.js';
+import { NoteSigner } from '../../src/crypto/note.js';
+import { signReceipt } from '../../src/crypto/receipt.js';
+import { envelopeIdHex } from '../../src/crypto/envelope.js';
 
 let c: TestCenter;
 beforeAll(async () => {
@@ -84,4 +87,35 @@ describe('race', () => {
     expect(r.attempts.map((a) => a.outcome)).toEqual(['reset', 'reset']);
     await rst.close();
   });
+
+  // Issue 3 acceptance: for each fast failure of the censorship harness, the race moves on at once
+  // (well inside the 250 ms stagger) and records the right outcome and failure class.
+  const forger = new NoteSigner('center.test/log', new Uint8Array(32).fill(9));
+  const fast: [string, () => Promise<Peer>, (p: Peer) => Record<string, string>, string, string][] = [
+    ['reset after the ClientHello', resetAfterHello, (p) => ({ url: `https://center.test:${p.port}/`, connect: `127.0.0.1:${p.port}`, ca: TEST_CA }), 'reset', 'blocked'],
+    ['a wrong certificate', () => tlsAnswering(tlsPair('other'), (_q, res) => res.end('{}')), (p) => ({ url: `https://center.test:${p.port}/`, connect: `127.0.0.1:${p.port}`, ca: TEST_CA }), 'tls', 'blocked'],
+    [
+      'a 200 with a forged receipt',
+      () =>
+        answering((_q, res, body) => {
+          const eh = envelopeIdHex(new Uint8Array(body));
+          const receipt = signReceipt(forger, { center: 'center.test', eh: Buffer.from(eh, 'hex'), blind: new Uint8Array(16), index: 1, hour: 1 });
+          res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: eh, receipt }));
+        }),
+      (p) => ({ url: p.url }),
+      'bad-receipt',
+      'blocked',
+    ],
+    ['503 with Retry-After', () => answering((_q, res) => res.writeHead(503, { 'retry-after': '30' }).end('{"error":"overloaded"}')), (p) => ({ url: p.url }), 'http-503', 'server'],
+  ];
+  it.each(fast)('moves on at once past %s and records its class', async (_name, make, spec, outcome, failureClass) => {
+    const peer = await make();
+    const t0 = performance.now();
+    const r = await run([parseRoute({ id: 'bad', kind: 'mirror', ...spec(peer) } as never), parseRoute({ id: 'good', kind: 'direct', url: c.url.toString() })]);
+    expect(performance.now() - t0).toBeLessThan(200);
+    expect(r.winner?.route).toBe('good');
+    expect(r.attempts[0]).toMatchObject({ route: 'bad', outcome, error: { failureClass } });
+    await peer.close();
+  });
 });
+

@@ -7,6 +7,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { NoteSigner } from '../crypto/note.js';
+import { sodiumSigner } from '../crypto/ed25519-sodium.js';
 
 export interface SignRequest {
   readonly id: number;
@@ -17,7 +18,7 @@ export type SignAnswer = { readonly id: number; readonly notes: string[] } | { r
 const port = parentPort;
 if (port) {
   const { name, seed } = workerData as { name: string; seed: Uint8Array };
-  const signer = new NoteSigner(name, seed);
+  const signer = new NoteSigner(name, seed, sodiumSigner(seed) ?? undefined);
   seed.fill(0);
   port.on('message', (m: SignRequest) => {
     let answer: SignAnswer;

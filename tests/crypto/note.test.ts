@@ -159,3 +159,16 @@ describe('receipts', () => {
     expect(() => verifyReceipt(signer.sign(body.replace('index 42', 'index 042')), expect0)).toThrow(/bad receipt/);
   });
 });
+
+describe('libsodium signing for the intake thread', () => {
+  it('gives byte-identical notes to node:crypto (Ed25519 is deterministic)', async () => {
+    const { sodiumSigner } = await import('../../src/crypto/ed25519-sodium.js');
+    const seed = new Uint8Array(randomBytes(32));
+    const raw = sodiumSigner(seed);
+    expect(raw).not.toBeNull();
+    const a = new NoteSigner('center.test/log', seed);
+    const b = new NoteSigner('center.test/log', seed, raw!);
+    for (const body of ['a\n', 'sealpost/receipt/v1\ncenter.test\nindex 0\n', '中文\n']) expect(b.sign(body)).toBe(a.sign(body));
+    expect(ed25519Verify(a.publicKey, new TextEncoder().encode('x'), raw!(new TextEncoder().encode('x')))).toBe(true);
+  });
+});

@@ -174,7 +174,7 @@ export function createIntakeServer(opts: IntakeServerOptions): IntakeServer {
     }
     // Signed only now that the entry is durable (spec 4). Deterministic, so a retry with the same
     // token gets the byte-identical receipt, also after a restart.
-    const receipt = await signer.sign(receiptBody({ center, eh, blind: entry.blind, index: entry.index, hour: entry.hour }));
+    const receipt = entry.receipt ?? (await signer.sign(receiptBody({ center, eh, blind: entry.blind, index: entry.index, hour: entry.hour })));
     send(res, 200, JSON.stringify({ id: eh.toString('hex'), receipt }), 'application/json', closing ? CLOSE : []);
   }
 

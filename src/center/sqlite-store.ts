@@ -29,6 +29,11 @@ export interface SqliteStoreOptions {
   readonly retryAfterSeconds?: number;
   /** Where the writes run: 'auto' (default) uses the worker when its compiled module exists. */
   readonly thread?: 'auto' | 'worker' | 'main';
+  /**
+   * The log key (`<center>/log` and its seed): with the worker, each entry comes back with its
+   * receipt signed right after the commit, in the same thread hand-off. Ignored on the main thread.
+   */
+  readonly sign?: { readonly name: string; readonly seed: Uint8Array };
   /** Test hook: awaited before each batch is committed, with the batch size. */
   readonly beforeCommit?: (size: number) => void | Promise<void>;
 }
@@ -54,8 +59,8 @@ function mainCommitter(db: IntakeDb): Committer {
   };
 }
 
-async function workerCommitter(path: string): Promise<Committer> {
-  const worker = new Worker(WORKER_URL, { workerData: { path } });
+async function workerCommitter(path: string, sign?: SqliteStoreOptions['sign']): Promise<Committer> {
+  const worker = new Worker(WORKER_URL, { workerData: { path, ...(sign ? { sign: { name: sign.name, seed: Uint8Array.from(sign.seed) } } : {}) } });
   const waiting = new Map<number, { items: readonly AppendItem[]; resolve(e: Entry[]): void; reject(err: unknown): void }>();
   let nextId = 0;
   let failure: Error | undefined;
@@ -77,7 +82,11 @@ async function workerCommitter(path: string): Promise<Committer> {
         const w = waiting.get(m.id);
         waiting.delete(m.id);
         if (!w) return;
-        if (m.type === 'done') w.resolve(unpackResults(m.results, w.items));
+        if (m.type === 'done') {
+          const entries = unpackResults(m.results, w.items);
+          const receipts = m.receipts;
+          w.resolve(receipts ? entries.map((e, i) => ({ ...e, receipt: receipts[i]! })) : entries);
+        }
         else w.reject(new Error(m.message));
       }
     });
@@ -149,15 +158,20 @@ export class SqliteStore implements IntakeStore {
     this.#beforeCommit = opts.beforeCommit;
   }
 
+  /** True when the compiled worker module exists (not when the sources run under vitest). */
+  static workerAvailable(): boolean {
+    return existsSync(fileURLToPath(WORKER_URL));
+  }
+
   /** Opens (and creates or migrates) the database. Throws when it cannot be opened. */
   static async open(opts: SqliteStoreOptions): Promise<SqliteStore> {
     const thread = opts.thread ?? 'auto';
-    const useWorker = thread === 'worker' || (thread === 'auto' && existsSync(fileURLToPath(WORKER_URL)));
+    const useWorker = thread === 'worker' || (thread === 'auto' && SqliteStore.workerAvailable());
     if (!useWorker) {
       const db = new IntakeDb(opts.path);
       return new SqliteStore(mainCommitter(db), db, false, false, opts);
     }
-    const committer = await workerCommitter(opts.path);
+    const committer = await workerCommitter(opts.path, opts.sign);
     let reader: IntakeDb;
     try {
       reader = new IntakeDb(opts.path, { readonly: true });

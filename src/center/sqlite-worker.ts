@@ -2,20 +2,24 @@
  * Worker-thread entry of the SQLite store: owns the writing connection, so that the main thread
  * keeps parsing HTTP and signing receipts while a batch waits for its fsync.
  *
- * Protocol (see `sqlite-store.ts`): workerData `{ path }`; the worker posts `{ type: 'ready' }` or
+ * Protocol (see `sqlite-store.ts`): workerData `{ path, sign? }`; the worker posts `{ type: 'ready' }` or
  * `{ type: 'error', message }`; then answers each `{ type: 'commit', id, items: ArrayBuffer }`
  * with `{ type: 'done', id, results: ArrayBuffer }` or `{ type: 'failed', id, message }`, and
  * `{ type: 'close' }` with `{ type: 'closed' }`.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { IntakeDb } from './sqlite-db.js';
+import { centerNameFromKeyName } from '../crypto/keys.js';
+import { NoteSigner } from '../crypto/note.js';
+import { receiptBody } from '../crypto/receipt.js';
+import { sodiumSigner } from '../crypto/ed25519-sodium.js';
 import { packResults, unpackItems } from './sqlite-wire.js';
 
 export type ToWorker = { type: 'commit'; id: number; items: ArrayBuffer } | { type: 'close' };
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'error'; message: string }
-  | { type: 'done'; id: number; results: ArrayBuffer }
+  | { type: 'done'; id: number; results: ArrayBuffer; receipts?: string[] }
   | { type: 'failed'; id: number; message: string }
   | { type: 'closed' };
 
@@ -23,8 +27,13 @@ const port = parentPort;
 if (port) {
   const post = (m: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
   let db: IntakeDb | undefined;
+  const data = workerData as { path: string; sign?: { name: string; seed: Uint8Array } };
+  // With the log key, receipts are signed here right after their commit (spec 4: only once durable).
+  const signer = data.sign ? new NoteSigner(data.sign.name, data.sign.seed, sodiumSigner(data.sign.seed) ?? undefined) : undefined;
+  const center = data.sign ? centerNameFromKeyName(data.sign.name) : '';
+  data.sign?.seed.fill(0);
   try {
-    db = new IntakeDb((workerData as { path: string }).path);
+    db = new IntakeDb(data.path);
     post({ type: 'ready' });
   } catch (err) {
     post({ type: 'error', message: err instanceof Error ? err.message : String(err) });
@@ -39,8 +48,10 @@ if (port) {
     }
     try {
       if (!db) throw new Error('store is closed');
-      const results = packResults(db.commit(unpackItems(m.items)));
-      post({ type: 'done', id: m.id, results }, [results]);
+      const entries = db.commit(unpackItems(m.items));
+      const receipts = signer && entries.map((e) => signer.sign(receiptBody({ center, eh: e.eh, blind: e.blind, index: e.index, hour: e.hour })));
+      const results = packResults(entries);
+      post({ type: 'done', id: m.id, results, ...(receipts ? { receipts } : {}) }, [results]);
     } catch (err) {
       post({ type: 'failed', id: m.id, message: err instanceof Error ? err.message : String(err) });
     }

@@ -27,6 +27,11 @@ export interface Entry {
   readonly hour: number;
   /** False when the idempotency key was already stored (a retry, or a race in the same batch). */
   readonly fresh: boolean;
+  /**
+   * The signed receipt, when the store signs in the same hop as its commit (the SQLite worker
+   * does: one thread hand-off per batch instead of two). Otherwise the server signs.
+   */
+  readonly receipt?: string;
 }
 
 /** A stored entry as the log and the tally read it. */

@@ -6,24 +6,17 @@ import { readFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { InputError } from '../errors.js';
 import { t } from '../i18n/index.js';
-import { composeStatement, parseStatement, type Statement } from '../statement/index.js';
+import { composeStatement, parseStatement, type ComposeFields, type Statement } from '../statement/index.js';
 import type { Io } from './output.js';
 import { collect } from './route-options.js';
 
-export interface ComposeFlags {
+/** The compose flags as commander parses them: the statement module's fields, all optional. */
+export type ComposeFlags = Partial<Omit<ComposeFields, 'name' | 'orgs' | 'lang' | 'group' | 'id' | 'tagKey'>> & {
   name?: string[];
-  realName?: boolean;
   orgs?: string;
-  country?: string;
-  province?: string;
-  city?: string;
-  sector?: string;
-  channel?: string;
-  date?: string;
-  text?: string;
-  publish?: boolean;
+  /** `--text-lang` (`--lang` is the language of messages). */
   textLang?: string;
-}
+};
 
 
 export function addComposeOptions(cmd: Command): Command {

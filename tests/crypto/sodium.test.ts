@@ -7,6 +7,7 @@ import sodium from 'libsodium-wrappers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { boxKeyPair, openEnvelope, sealEnvelope } from '../../src/crypto/envelope.js';
 import { MAX_PLAINTEXT, pad } from '../../src/crypto/padding.js';
+import { seeded } from '../harness/prng.js';
 
 const N = 1000;
 const enc = new TextEncoder();
@@ -23,17 +24,6 @@ beforeAll(async () => {
   await sodium.ready;
 });
 
-/** mulberry32: a tiny seeded PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** 1, 2, 3 and 4-byte UTF-8 characters, and the JSON escapes. */
 const ALPHABET = [...'abcXYZ019 .,é\u00df\u0416退党退团退队中国张伟\u3000🙂👩‍👩‍👧"\\\n'];
@@ -83,7 +73,7 @@ function sizes(rand: () => number): number[] {
 }
 
 function payloads(seed: number): Uint8Array[] {
-  const rand = prng(seed);
+  const rand = seeded(seed);
   return sizes(rand).map((n) => statementOfSize(rand, n));
 }
 

@@ -2,18 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
 import { cryptoRandom, orderRoutes, shuffle, staggerFrom, type Candidate } from '../../src/transport/order.js';
 import { parseRoute, type Route } from '../../src/transport/route.js';
+import { seeded } from '../harness/prng.js';
 
-/** A small seeded PRNG (mulberry32), so that "varies with the RNG" is reproducible. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const route = (id: string): Route => parseRoute({ id, kind: 'direct', url: `https://${id}.example/` });
 const ids = (rs: readonly Route[]) => rs.map((r) => r.id);

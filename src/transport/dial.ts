@@ -40,6 +40,9 @@ export function upgradeTls(stream: Duplex, opts: TlsOptions, signal: AbortSignal
     ...(opts.ca ? { ca: opts.ca } : {}),
     ...(opts.secureContext ? { secureContext: opts.secureContext } : {}),
     ALPNProtocols: ['http/1.1'],
+    // Explicit, so NODE_TLS_REJECT_UNAUTHORIZED=0 cannot switch certificate checks off: a route
+    // carries its own trust (spec 6 `ca`), and an unchecked TLS hop is a censor's open door (issue 6).
+    rejectUnauthorized: true,
     checkServerIdentity: (_host, cert) => checkServerIdentity(opts.identity, cert),
   });
   const ready = new Promise<TLSSocket>((resolve, reject) => {

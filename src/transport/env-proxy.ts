@@ -126,3 +126,21 @@ export function envProxyFor(url: URL | string, env: NodeJS.ProcessEnv): EnvProxy
 export function proxyForUrl(url: URL | string, env: NodeJS.ProcessEnv): URL | null {
   return envProxyFor(url, env)?.proxy ?? null;
 }
+
+/** Every proxy variable curl reads, in the order messages name them. */
+export const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY', 'all_proxy', 'ALL_PROXY'] as const;
+
+/**
+ * The proxy variables that are set (non-empty), `HTTP_PROXY` included although curl never uses
+ * it: while any is set the user means to go through a proxy, so sealpost tries nothing directly
+ * that none of them covers (CLI spec; issue 6 finding 2).
+ */
+export function proxyVariablesSet(env: NodeJS.ProcessEnv): string[] {
+  return PROXY_VARIABLES.filter((n) => (env[n] ?? '').trim() !== '');
+}
+
+/** True when `no_proxy` / `NO_PROXY` (curl's rules, lowercase first) exempts `url`. */
+export function noProxyExempts(url: URL, env: NodeJS.ProcessEnv): boolean {
+  const noProxy = firstSet(env, ['no_proxy', 'NO_PROXY']);
+  return noProxy !== null && noProxyMatches(url, noProxy.value);
+}

@@ -3,7 +3,7 @@
  * neither the target nor the credentials). This is the hop to the proxy; the center's own TLS runs
  * inside the tunnel afterwards (request.ts).
  */
-import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { createSecureContext, rootCertificates, type SecureContext, type TLSSocket } from 'node:tls';
 import { upgradeTls } from './dial.js';
 import type { Route } from './route.js';
@@ -31,11 +31,11 @@ export function proxySecureContext(route: Route): SecureContext | undefined {
 }
 
 /**
- * Starts TLS to the proxy on `tcp`: SNI = the proxy's host name (none for an IP, RFC 6066 section
+ * Starts TLS to the proxy on `tcp` (a TCP socket, or a tunnel through the user's proxy when chained): SNI = the proxy's host name (none for an IP, RFC 6066 section
  * 3), its certificate checked for that host. Resolves after the handshake; rejects with the raw TLS
  * error, or with the signal's reason on abort (both sockets destroyed at once).
  */
-export function tlsToProxy(tcp: Socket, host: string, route: Route, signal: AbortSignal): Promise<TLSSocket> {
+export function tlsToProxy(tcp: Duplex, host: string, route: Route, signal: AbortSignal): Promise<TLSSocket> {
   const secureContext = proxySecureContext(route);
   return upgradeTls(tcp, { servername: host, identity: host, ...(secureContext ? { secureContext } : {}) }, signal);
 }

@@ -14,7 +14,7 @@ import { upgradeTls } from './dial.js';
 import { exchange, type HttpAnswer } from './http.js';
 import { classify } from './outcome.js';
 import type { Route } from './route.js';
-import { tunnelFor } from './tunnel.js';
+import { openTunnel } from './tunnel.js';
 
 export interface PhaseTimeouts {
   /** TCP connect, or reaching the server through a proxy (proxy handshake included). */
@@ -45,7 +45,7 @@ export async function requestOverRoute(
   let p = phase(signal, step, t.connect);
   let stream: Duplex | undefined;
   try {
-    stream = await tunnelFor(route)(route, p.signal);
+    stream = await openTunnel(route, p.signal);
     p.done();
     if (route.url.protocol === 'https:') {
       step = 'tls';

@@ -14,6 +14,12 @@ export interface Route {
   readonly url: URL;
   /** For http-proxy and socks routes. */
   readonly proxy?: URL;
+  /**
+   * The user's proxy in front of `proxy` (CLI spec route options, issue 6 finding 1): while the
+   * user gives a proxy, a route with its own proxy is reached user proxy → route proxy → center,
+   * so that nothing goes out directly. Only set together with `proxy`.
+   */
+  readonly via?: URL;
   /** Dial this address instead of the URL's host (pinned address / fronting). */
   readonly connect?: { host: string; port: number };
   /** TLS SNI to send instead of the URL's host (fronting). */
@@ -127,7 +133,19 @@ export function checkProxyPolicy(route: Route, allowPlainProxy: boolean): void {
   });
 }
 
-/** `--proxy`: the same route sent through a proxy, named `<route id>+proxy-<n>` (CLI spec). */
+/**
+ * `--proxy`: the same route sent through a proxy, named `<route id>+proxy-<n>` (CLI spec). A route
+ * that has its own proxy is chained behind the user's (`via`); see `chainable` for when it can be.
+ */
 export function throughProxy(route: Route, proxy: URL, n: number): Route {
-  return { ...route, id: `${route.id}+proxy-${n}`, proxy };
+  const id = `${route.id}+proxy-${n}`;
+  return route.proxy ? { ...route, id, via: proxy } : { ...route, id, proxy };
+}
+
+/** Why a route with its own proxy cannot be chained behind the user's `proxy`, or null when it can. */
+export function unchainable(route: Route, proxy: URL): 'loopback-proxy' | null {
+  // A route proxy on loopback is a program on the user's own machine (a local Tor): asked for
+  // through a remote proxy, "127.0.0.1" would name the remote proxy's own machine instead.
+  if (route.proxy && isLoopbackHost(route.proxy.hostname) && !isLoopbackHost(proxy.hostname)) return 'loopback-proxy';
+  return null;
 }

@@ -7,14 +7,19 @@
  *    else the center file's routes (spec 6 fallback). A route among them that does not parse, or
  *    that uses a plaintext proxy off loopback without `--allow-plain-proxy`, is dropped with a
  *    warning (a bad route never costs the user the others).
- * 3. `--proxy <url>` (repeatable): every direct and mirror route is sent through each proxy as
- *    `<route id>+proxy-<n>` (n = the flag's position, from 1), and the unproxied originals are
- *    dropped unless `--also-direct` (then they follow the proxied ones). http-proxy and socks
- *    routes stay as they are.
- * 4. without `--proxy` and without `--only-routes`: the environment's proxy (curl's rules,
- *    env-proxy.ts) replaces, in place, each direct or mirror route whose URL it applies to, as
- *    `env-1`, `env-2`, ... numbered in the order of the routes they replace; with
- *    `--also-direct` the original follows it.
+ * 3. `--proxy <url>` (repeatable): every route is sent through each proxy as
+ *    `<route id>+proxy-<n>` (n = the flag's position, from 1): a direct or mirror route through
+ *    it, an http-proxy or socks route chained behind it (user proxy → route proxy → center, issue
+ *    6 finding 1), or left out when it cannot be chained (`chainPlan`). The unproxied originals
+ *    are dropped unless `--also-direct` (then they follow).
+ * 4. without `--proxy`: the environment's proxy (curl's rules, env-proxy.ts) replaces, in place,
+ *    each route whose URL it applies to, as `env-1`, `env-2`, ... numbered in the order of the
+ *    routes they replace (chained as in 3 when the route has its own proxy); with `--also-direct`
+ *    the original follows it. While any proxy variable is set, a route that none applies to is
+ *    left out with a warning naming the variables (issue 6 finding 2), unless `--also-direct`, or
+ *    `NO_PROXY` exempts it (the user's own explicit instruction, as curl reads it). This holds
+ *    with `--only-routes` too: it drops the center's routes, not the user's proxy settings
+ *    (issue 6: a variable that silently did nothing let `--route` go out directly).
  *
  * A plaintext proxy off loopback given by the user (`--proxy`, or an environment variable) is an
  * InputError (exit 2) unless `--allow-plain-proxy` (spec 6). Duplicates (same URL, proxy, pinned
@@ -23,10 +28,10 @@
  */
 import type { Center } from '../crypto/center-file.js';
 import { InputError, type Params } from '../errors.js';
-import { envProxyFor } from './env-proxy.js';
+import { envProxyFor, noProxyExempts, proxyVariablesSet } from './env-proxy.js';
 import type { RouteList } from './route-list.js';
 import { loadHeldRoutes } from './route-store.js';
-import { isLoopbackHost, parseProxyUrl, parseRoute, throughProxy, type Route } from './route.js';
+import { isLoopbackHost, parseProxyUrl, parseRoute, throughProxy, unchainable, type Route } from './route.js';
 
 export type RouteSource = 'arg' | 'route-list' | 'center-file' | 'proxy' | 'env';
 
@@ -48,8 +53,19 @@ export interface GatherOptions {
   readonly now?: number;
 }
 
+/** Why a route was left out while a proxy is given (`routes list` shows them). */
+export type LeftOutReason = 'loopback-proxy' | 'no-env-proxy';
+
+export interface LeftOut {
+  readonly route: Route;
+  readonly source: RouteSource;
+  readonly reason: LeftOutReason;
+}
+
 export interface GatheredRoutes {
   readonly routes: Route[];
+  /** Routes not raced because they could not go through the user's proxy. */
+  readonly left: LeftOut[];
   /** Routes dropped and why, for `sealpost: warning:` lines. */
   readonly warnings: RouteWarning[];
   /** Where each route (by id) came from. */
@@ -69,7 +85,7 @@ export function isExposedProxy(proxy: URL | undefined): boolean {
 }
 
 function routeKey(r: Route): string {
-  return JSON.stringify([r.url.href, r.proxy?.href ?? '', r.connect ? `${r.connect.host}:${r.connect.port}` : '', r.servername ?? '', r.ca ?? '']);
+  return JSON.stringify([r.url.href, r.via?.href ?? '', r.proxy?.href ?? '', r.connect ? `${r.connect.host}:${r.connect.port}` : '', r.servername ?? '', r.ca ?? '']);
 }
 
 function argRoute(url: string, n: number): Route {
@@ -135,25 +151,49 @@ function dedupe(routes: readonly Sourced[], warnings: RouteWarning[]): Sourced[]
   });
 }
 
-/** `--proxy`: each direct/mirror route through each proxy; originals only with `--also-direct`. */
-function viaFlags(base: readonly Sourced[], proxies: readonly URL[], alsoDirect: boolean): Sourced[] {
-  const proxied = base.flatMap((s) =>
-    s.route.proxy ? [s] : proxies.map((p, i) => ({ route: throughProxy(s.route, p, i + 1), source: 'proxy' as const })),
-  );
-  return alsoDirect ? [...proxied, ...base.filter((s) => !s.route.proxy)] : proxied;
+const sameEndpoint = (a: URL, b: URL) => a.protocol === b.protocol && a.host === b.host && a.username === b.username && a.password === b.password;
+
+/**
+ * One route behind the user's proxy `proxy`: through it, chained behind it, as it is (its own proxy
+ * is that very proxy), or left out (issue 6 finding 1).
+ */
+function behind(s: Sourced, proxy: URL, rename: (r: Route) => Route, source: RouteSource, left: LeftOut[]): Sourced[] {
+  const own = s.route.proxy;
+  if (own && sameEndpoint(own, proxy)) return [s];
+  const why = unchainable(s.route, proxy);
+  if (why) {
+    left.push({ route: s.route, source: s.source, reason: why });
+    return [];
+  }
+  return [{ route: rename(s.route), source }];
 }
 
-/** The environment's proxy, per route URL, as `env-<n>` in place of the unproxied route. */
-function viaEnv(base: readonly Sourced[], o: GatherOptions): Sourced[] {
+/** `--proxy`: every route through (or chained behind) each proxy; originals only with `--also-direct`. */
+function viaFlags(base: readonly Sourced[], proxies: readonly URL[], alsoDirect: boolean, left: LeftOut[]): Sourced[] {
+  const proxied = base.flatMap((s) => proxies.flatMap((p, i) => behind(s, p, (r) => throughProxy(r, p, i + 1), 'proxy', left)));
+  return alsoDirect ? [...proxied, ...base] : proxied;
+}
+
+/** The environment's proxy, per route URL, as `env-<n>` in place of the route (rules at the top). */
+function viaEnv(base: readonly Sourced[], o: GatherOptions, left: LeftOut[], warnings: RouteWarning[]): Sourced[] {
+  const set = proxyVariablesSet(o.env);
+  if (set.length === 0) return [...base];
   let n = 0;
-  return base.flatMap((s) => {
-    if (s.route.proxy) return [s];
+  const out = base.flatMap((s): Sourced[] => {
     const ep = envProxyFor(s.route.url, o.env);
-    if (!ep) return [s];
+    if (!ep) {
+      if (o.alsoDirect || noProxyExempts(s.route.url, o.env)) return [s];
+      left.push({ route: s.route, source: s.source, reason: 'no-env-proxy' });
+      warnings.push({ key: 'transport.routes.env-left-out', params: { id: s.route.id, scheme: s.route.url.protocol.replace(':', ''), variables: set.join(', ') } });
+      return [];
+    }
     if (!o.allowPlainProxy && isExposedProxy(ep.proxy)) throw plainProxyError(ep.proxy, ep.variable);
-    const env: Sourced = { route: { ...s.route, id: `env-${++n}`, proxy: ep.proxy }, source: 'env' };
-    return o.alsoDirect ? [env, s] : [env];
+    const env = behind(s, ep.proxy, (r) => ({ ...throughProxy(r, ep.proxy, 1), id: `env-${++n}` }), 'env', left);
+    return o.alsoDirect && env[0] !== s ? [...env, s] : env;
   });
+  // curl never reads HTTP_PROXY (httpoxy, CVE-2016-5385): say so rather than let it do nothing.
+  if (set.includes('HTTP_PROXY') && !set.includes('http_proxy')) warnings.unshift({ key: 'transport.env.http-proxy-ignored', params: {} });
+  return out;
 }
 
 /**
@@ -169,10 +209,13 @@ export async function gatherRoutes(o: GatherOptions): Promise<GatheredRoutes> {
   for (const p of proxies) if (!o.allowPlainProxy && isExposedProxy(p)) throw plainProxyError(p, '--proxy');
   const center = o.onlyRoutes ? { list: null, routes: [] } : await centerRoutes(o, warnings);
   const base = dedupe([...args, ...center.routes], warnings);
-  const all = proxies.length > 0 ? viaFlags(base, proxies, o.alsoDirect) : o.onlyRoutes ? base : viaEnv(base, o);
+  const left: LeftOut[] = [];
+  const all = proxies.length > 0 ? viaFlags(base, proxies, o.alsoDirect, left) : viaEnv(base, o, left, warnings);
   const routes = dedupe(all, warnings);
+  for (const l of left) if (l.reason === 'loopback-proxy') warnings.push({ key: 'transport.routes.left-loopback', params: { id: l.route.id } });
   return {
     routes: routes.map((s) => s.route),
+    left,
     warnings,
     sources: new Map(routes.map((s) => [s.route.id, s.source])),
     list: center.list,

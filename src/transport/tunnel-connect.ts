@@ -19,8 +19,7 @@ import {
 } from './proxy-common.js';
 import { connectStatus, ProxyHeadError, readProxyHead } from './proxy-http-head.js';
 import { tlsToProxy } from './proxy-tls.js';
-import type { Route } from './route.js';
-import { targetOf } from './tunnel.js';
+import { targetOf, type Hop, type Tunnel } from './tunnel.js';
 
 /**
  * The CONNECT request: authority-form target (RFC 9112 section 3.2.3) with the center's host name,
@@ -37,26 +36,23 @@ export function connectRequest(target: { host: string; port: number }, proxy: UR
 }
 
 /**
- * Opens a tunnel through the route's HTTP(S) proxy to the center.
+ * One CONNECT hop: on `under` (a stream to the proxy), TLS to the proxy itself for an `https://`
+ * proxy, then `CONNECT target`.
  *
  * Resolves with the stream once the proxy answers 2xx (RFC 9110 section 9.3.6: any 2xx switches to
  * tunnel mode), bytes after the answer's head left unread in it. Rejects with the signal's reason
- * on abort (every socket destroyed at once, in any phase); a raw socket or TLS error (classified by
+ * on abort (every stream destroyed at once, in any phase); a raw socket or TLS error (classified by
  * outcome.ts: `refused`, `reset`, `tls`...); or a RouteError: `proxy-auth` (config) on 407 or 401,
  * `proxy-refused` (blocked) on any other status or a close without a word, `reset` for a close
  * in the middle of the answer, `error` (blocked) for an answer that is not HTTP or whose head
  * exceeds 16 KiB, `error` (config) for an unusable proxy URL or target. Every rejection means "try
  * the next route"; `config` ones are not retried.
  */
-export async function connectTunnel(route: Route, signal: AbortSignal): Promise<Duplex> {
-  const proxy = route.proxy;
-  if (!proxy) throw new TypeError('connectTunnel: the route has no proxy');
-  const request = connectRequest(targetOf(route), proxy); // before dialing: a bad route opens no socket
-  const at = proxyEndpoint(proxy);
-  const tcp = await dialTcp(at.host, at.port, signal);
-  let stream: Duplex = tcp;
+export const connectHop: Hop = async (under, proxy, target, route, signal) => {
+  const request = connectRequest(target, proxy);
+  let stream: Duplex = under;
   try {
-    if (proxy.protocol === 'https:') stream = await tlsToProxy(tcp, at.host, route, signal);
+    if (proxy.protocol === 'https:') stream = await tlsToProxy(under, proxyEndpoint(proxy).host, route, signal);
     const head = readProxyHead(stream); // listening before we write: no answer can be missed
     stream.write(request);
     const open = stream;
@@ -69,7 +65,7 @@ export async function connectTunnel(route: Route, signal: AbortSignal): Promise<
     throw proxyRefusedError(proxy, `HTTP ${status}`, `HTTP ${status}`);
   } catch (err) {
     stream.destroy();
-    tcp.destroy();
+    under.destroy();
     if (!(err instanceof ProxyHeadError)) throw err;
     if (err.reason === 'too-large') throw proxyMalformedError(proxy, err.message);
     // Hanging up on a CONNECT without a word is how proxy-chain and others refuse a target that
@@ -77,4 +73,13 @@ export async function connectTunnel(route: Route, signal: AbortSignal): Promise<
     if (err.received === 0) throw proxyRefusedError(proxy, 'closed', 'closed without answering the CONNECT');
     throw proxyClosedError(proxy);
   }
-}
+};
+
+/** A tunnel through the route's HTTP(S) proxy alone (the `http-proxy` kind; see openTunnel). */
+export const connectTunnel: Tunnel = async (route, signal) => {
+  const proxy = route.proxy;
+  if (!proxy) throw new TypeError('connectTunnel: the route has no proxy');
+  connectRequest(targetOf(route), proxy); // before dialing: a bad route opens no socket
+  const at = proxyEndpoint(proxy);
+  return connectHop(await dialTcp(at.host, at.port, signal), proxy, targetOf(route), route, signal);
+};

@@ -4,7 +4,6 @@
  * `socks` package run the handshake on it. Remote DNS always (spec 6: `socks5://` is read as
  * `socks5h://`): the center's host name goes to the proxy as ATYP X'03' and is never resolved here.
  */
-import type { Duplex } from 'node:stream';
 import type { SocksClient as SocksClientType } from 'socks';
 import { PhaseTimeout, raceSignal } from './deadline.js';
 import { dialTcp } from './dial.js';
@@ -18,8 +17,7 @@ import {
   proxyRefusedError,
 } from './proxy-common.js';
 import { judgeSocksReplies } from './proxy-socks-reply.js';
-import type { Route } from './route.js';
-import { targetOf } from './tunnel.js';
+import { targetOf, type Hop, type Tunnel } from './tunnel.js';
 
 /**
  * The `socks` package's own handshake timer. The caller's signal is the deadline (STYLE habit 2);
@@ -30,10 +28,21 @@ const SOCKS_BACKSTOP_MS = 120_000;
 /** A handshake's answers are at most 2 + 2 + 262 bytes (RFC 1928 sections 3 and 6, RFC 1929). */
 const MAX_HEARD = 512;
 
+let socksModule: Promise<{ SocksClient: typeof SocksClientType }> | undefined;
+
 /**
- * Opens a tunnel through the route's SOCKS5 proxy to the center.
+ * The `socks` package, loaded on first use: most runs have no SOCKS route, and it takes ~50 ms to
+ * load. openTunnel starts loading it while the first TCP connection is being made.
+ */
+export function loadSocks(): Promise<{ SocksClient: typeof SocksClientType }> {
+  return (socksModule ??= import('socks') as Promise<{ SocksClient: typeof SocksClientType }>);
+}
+
+/**
+ * One SOCKS5 hop: on `under` (a stream to the proxy), the handshake asking for `target`, by name
+ * when it is a name (ATYP 3).
  *
- * Resolves with the connected stream. Rejects with the signal's reason on abort (socket destroyed
+ * Resolves with the connected stream. Rejects with the signal's reason on abort (stream destroyed
  * at once, in any phase); a raw socket error (classified by outcome.ts: `refused`, `reset`...); or
  * a RouteError: `proxy-auth` (config) when the proxy accepts none of our methods or rejects our
  * credentials; `proxy-refused` (blocked) for a reply other than success (ruleset, host unreachable,
@@ -41,19 +50,12 @@ const MAX_HEARD = 512;
  * (blocked) for bytes that are not SOCKS5; `error` (config) for an unusable proxy URL or target; a
  * PhaseTimeout (`timeout`) from the backstop.
  */
-export async function socksTunnel(route: Route, signal: AbortSignal): Promise<Duplex> {
-  const proxy = route.proxy;
-  if (!proxy) throw new TypeError('socksTunnel: the route has no proxy');
-  const destination = targetOf(route); // a name stays a name: the socks package sends it as ATYP 3
+export const socksHop: Hop = async (under, proxy, destination, _route, signal) => {
   checkTargetHost(destination.host);
   const creds = proxyCredentials(proxy);
   const at = proxyEndpoint(proxy);
-  // Loaded on first use: most runs have no SOCKS route, and the package takes ~50 ms to load.
-  const [{ SocksClient }, socket] = await Promise.all([
-    import('socks') as Promise<{ SocksClient: typeof SocksClientType }>,
-    dialTcp(at.host, at.port, signal),
-  ]);
-  // What the proxy said, and the socket's own error (the socks package keeps only its message).
+  const { SocksClient } = await raceSignal(loadSocks(), signal, () => under.destroy());
+  // What the proxy said, and the stream's own error (the socks package keeps only its message).
   let heard = Buffer.alloc(0);
   let socketError: Error | undefined;
   const onData = (b: Buffer) => {
@@ -62,25 +64,36 @@ export async function socksTunnel(route: Route, signal: AbortSignal): Promise<Du
   const onError = (err: Error) => {
     socketError ??= err;
   };
-  socket.on('data', onData).on('error', onError);
+  under.on('data', onData).on('error', onError);
   try {
     const handshake = SocksClient.createConnection({
       proxy: { host: at.host, port: at.port, type: 5, ...(creds ? { userId: creds.user, password: creds.password } : {}) },
       command: 'connect',
       destination,
-      existing_socket: socket,
+      existing_socket: under,
       timeout: SOCKS_BACKSTOP_MS,
     });
-    const { socket: tunnel } = await raceSignal(handshake, signal, () => socket.destroy());
+    const { socket: tunnel } = await raceSignal(handshake, signal, () => under.destroy());
     return tunnel;
   } catch (err) {
-    socket.destroy();
+    under.destroy();
     if (signal.aborted) throw signal.reason;
     throw socksFailure(proxy, heard, socketError, err);
   } finally {
-    socket.off('data', onData).off('error', onError);
+    under.off('data', onData).off('error', onError);
   }
-}
+};
+
+/** A tunnel through the route's SOCKS5 proxy alone (the `socks` kind; see openTunnel). */
+export const socksTunnel: Tunnel = async (route, signal) => {
+  const proxy = route.proxy;
+  if (!proxy) throw new TypeError('socksTunnel: the route has no proxy');
+  const destination = targetOf(route); // a name stays a name: the socks package sends it as ATYP 3
+  checkTargetHost(destination.host);
+  proxyCredentials(proxy);
+  const at = proxyEndpoint(proxy);
+  return socksHop(await dialTcp(at.host, at.port, signal), proxy, destination, route, signal);
+};
 
 /** The error for a failed handshake: the proxy's own answer first, then the socket's, then the package's. */
 function socksFailure(proxy: URL, heard: Buffer, socketError: Error | undefined, err: unknown): unknown {

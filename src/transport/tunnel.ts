@@ -1,20 +1,30 @@
 /**
  * One seam for every way out (STYLE habit 1): a tunnel turns a route into an open byte stream to
- * the center's server — a TCP connection, or a stream through an HTTP CONNECT or SOCKS5 proxy —
- * honouring one AbortSignal. TLS to the center and HTTP are layered on top by request.ts, the same
- * for every kind. Adding a way out means adding a tunnel here; the racing loop never changes.
+ * the center's server — a TCP connection, or a stream through one or two proxies (HTTP CONNECT or
+ * SOCKS5) — honouring one AbortSignal. TLS to the center and HTTP are layered on top by
+ * request.ts, the same for every kind. A proxy kind is one hop function here; the racing loop
+ * never changes.
  *
  * Contract: resolves with a connected stream, or rejects with the signal's reason on abort, a raw
  * socket error, or a RouteError (`proxy-auth`, `proxy-refused`) for a proxy's own answer.
- * A proxied tunnel never resolves the center's name locally.
+ * A proxied tunnel never resolves a name locally: neither the center's nor, when chained, the
+ * route proxy's (issue 6 finding 1: it is named to the user's proxy, which resolves it).
  */
 import type { Duplex } from 'node:stream';
 import { dialTcp } from './dial.js';
+import { checkTargetHost, proxyCredentials, proxyEndpoint } from './proxy-common.js';
 import type { Route } from './route.js';
-import { connectTunnel } from './tunnel-connect.js';
-import { socksTunnel } from './tunnel-socks.js';
+import { connectHop } from './tunnel-connect.js';
+import { loadSocks, socksHop } from './tunnel-socks.js';
 
 export type Tunnel = (route: Route, signal: AbortSignal) => Promise<Duplex>;
+
+/**
+ * One proxy hop: on `under`, a stream already connected to the proxy, ask it for `target`.
+ * Resolves with the stream to the target; rejects as the tunnel contract says, leaving `under`
+ * for the caller to destroy.
+ */
+export type Hop = (under: Duplex, proxy: URL, target: { host: string; port: number }, route: Route, signal: AbortSignal) => Promise<Duplex>;
 
 /** Where the center's server is: the route's pinned `connect` address, else the URL's host and port. */
 export function targetOf(route: Route): { host: string; port: number } {
@@ -24,20 +34,38 @@ export function targetOf(route: Route): { host: string; port: number } {
   return { host, port };
 }
 
-const direct: Tunnel = (route, signal) => {
-  const { host, port } = targetOf(route);
-  return dialTcp(host, port, signal);
-};
-
-/** The tunnel for a route: by its proxy's scheme, or a direct TCP connection when it has none. */
-export function tunnelFor(route: Route): Tunnel {
-  switch (route.proxy?.protocol) {
-    case undefined:
-      return direct;
-    case 'http:':
-    case 'https:':
-      return connectTunnel;
-    default:
-      return socksTunnel; // parseRoute admits only socks5: / socks5h: besides http(s):
-  }
+/** The hop for a proxy, by its scheme (parseProxyUrl admits only http(s): and socks5h:). */
+function hopFor(proxy: URL): Hop {
+  return proxy.protocol === 'http:' || proxy.protocol === 'https:' ? connectHop : socksHop;
 }
+
+/** The proxies in the order they are reached: the user's (`via`) first, then the route's own. */
+export function hopsOf(route: Route): URL[] {
+  return [route.via, route.proxy].filter((p): p is URL => p !== undefined);
+}
+
+/**
+ * Opens the route's stream: TCP to the first proxy (or to the center when there is none), then one
+ * hop per proxy, each naming the next proxy or the center to the one before. Every name a hop
+ * names is checked before the first SYN, so a bad route opens no socket.
+ */
+export const openTunnel: Tunnel = async (route, signal) => {
+  const hops = hopsOf(route);
+  const targets = [...hops.slice(1).map(proxyEndpoint), targetOf(route)];
+  if (hops.length > 0) for (const t of targets) checkTargetHost(t.host);
+  for (const p of hops) proxyCredentials(p);
+  if (hops.some((p) => hopFor(p) === socksHop)) void loadSocks().catch(() => undefined);
+  const first = hops[0] ? proxyEndpoint(hops[0]) : targetOf(route);
+  let stream: Duplex = await dialTcp(first.host, first.port, signal);
+  const opened: Duplex[] = [stream];
+  try {
+    for (const [i, proxy] of hops.entries()) {
+      stream = await hopFor(proxy)(stream, proxy, targets[i]!, route, signal);
+      opened.push(stream);
+    }
+    return stream;
+  } catch (err) {
+    for (const s of opened) s.destroy();
+    throw err;
+  }
+};

@@ -224,9 +224,13 @@ describe('sealpost routes update (over real loopback HTTP)', () => {
     try {
       const r = await update(home, [s.url], ['--json']);
       expect(r.code, r.stderr).toBe(0);
-      expect(JSON.parse(r.stdout)).toMatchObject({ updated: true, route: 'arg-1', routes: 1, attempts: [{ route: 'arg-1', outcome: 'delivered' }] });
+      // A list was fetched, nothing was delivered (issue 6 finding 7: it used to say "delivered (receipt verified)").
+      expect(JSON.parse(r.stdout)).toMatchObject({ updated: true, route: 'arg-1', routes: 1, attempts: [{ route: 'arg-1', outcome: 'fetched' }] });
       expect(await held(home)).toBe(fresh);
       expect(await listed(home)).toEqual(['fresh']);
+      const text = await update(home, [s.url], ['--lang', 'en']);
+      expect(text.stderr).toMatch(/^arg-1\s+fetched \(route list fetched and verified\)\s+\d+$/m);
+      expect(text.stderr + text.stdout).not.toMatch(/delivered|receipt/);
     } finally {
       await s.close();
     }

@@ -2,7 +2,8 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-export const BIN = fileURLToPath(new URL('../../dist/bin/sealpost.mjs', import.meta.url));
+/** SEALPOST_TEST_BIN runs the tests against another build (e.g. the commit before a fix, to see a test fail). */
+export const BIN = process.env.SEALPOST_TEST_BIN ?? fileURLToPath(new URL('../../dist/bin/sealpost.mjs', import.meta.url));
 
 export interface CliResult {
   code: number | null;
@@ -10,9 +11,9 @@ export interface CliResult {
   stderr: string;
 }
 
-export function sealpost(args: readonly string[], opts: { env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<CliResult> {
+export function sealpost(args: readonly string[], opts: { env?: NodeJS.ProcessEnv; input?: string; nodeArgs?: readonly string[] } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
+    const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), BIN, ...args], {
       env: { PATH: process.env.PATH ?? '', LANG: 'C', ...opts.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });

@@ -71,20 +71,26 @@ describe('gatherRoutes', () => {
     await expect(gatherRoutes(base({ routeFlags: ['ftp://a.example/'] }))).rejects.toMatchObject({ name: 'InputError', field: '--route' });
   });
 
-  it('--only-routes ignores the center file and the environment', async () => {
+  it("--only-routes ignores the center file's routes but keeps the environment's proxy (issue 6 finding 2)", async () => {
     const g = await gather({ routeFlags: ['https://a.example/'], onlyRoutes: true, env: { https_proxy: 'https://p.example' } });
-    expect(g.ids).toEqual(['arg-1']);
-    expect(g.routes[0]!.proxy).toBeUndefined();
+    expect(g.ids).toEqual(['env-1']);
+    expect(g.routes[0]!.proxy?.href).toBe('https://p.example/');
+    expect((await gather({ routeFlags: ['https://a.example/'], onlyRoutes: true })).ids).toEqual(['arg-1']);
   });
 
-  it('--proxy sends every direct and mirror route through each proxy and drops the unproxied ones', async () => {
+  it('--proxy sends every route through each proxy (own proxies chained) and drops the unproxied ones', async () => {
     const g = await gather({ routeFlags: ['https://a.example/'], proxyFlags: ['socks5://127.0.0.1:1080', 'https://p.example:8443'] });
     expect(g.ids).toEqual([
       'arg-1+proxy-1', 'arg-1+proxy-2',
       'direct-1+proxy-1', 'direct-1+proxy-2',
       'mirror-1+proxy-1', 'mirror-1+proxy-2',
-      'tor', // a socks route stays as it is
+      'tor+proxy-1', // chained: 127.0.0.1:1080 → 127.0.0.1:9050 (issue 6 finding 1)
     ]);
+    // Its own proxy on this machine cannot be asked for through p.example: left out, and said.
+    expect(g.left).toEqual([{ route: expect.objectContaining({ id: 'tor' }), source: 'center-file', reason: 'loopback-proxy' }]);
+    expect(g.warnings).toEqual([{ key: 'transport.routes.left-loopback', params: { id: 'tor' } }]);
+    expect(g.routes[6]!.via?.href).toBe('socks5h://127.0.0.1:1080');
+    expect(g.routes[6]!.proxy?.href).toBe('socks5h://127.0.0.1:9050');
     expect(g.routes[0]!.proxy?.href).toBe('socks5h://127.0.0.1:1080');
     expect(g.routes[1]!.proxy?.href).toBe('https://p.example:8443/');
     expect(g.routes.filter((r) => !r.proxy)).toEqual([]);
@@ -93,7 +99,7 @@ describe('gatherRoutes', () => {
 
   it('--proxy with --also-direct keeps the unproxied routes after the proxied ones', async () => {
     const g = await gather({ proxyFlags: ['http://127.0.0.1:3128'], alsoDirect: true });
-    expect(g.ids).toEqual(['direct-1+proxy-1', 'mirror-1+proxy-1', 'tor', 'direct-1', 'mirror-1']);
+    expect(g.ids).toEqual(['direct-1+proxy-1', 'mirror-1+proxy-1', 'tor+proxy-1', 'direct-1', 'mirror-1', 'tor']);
   });
 
   it('a plaintext --proxy off loopback is refused unless allowed; loopback and https are fine', async () => {
@@ -113,10 +119,13 @@ describe('gatherRoutes', () => {
   it('the environment proxy replaces each unproxied route it applies to, as env-1, env-2, ... (NO_PROXY respected)', async () => {
     const env = { https_proxy: 'https://p.example:443', no_proxy: 'mirror.example.net' };
     const g = await gather({ routeFlags: ['https://a.example/', 'http://b.example/'], env });
-    // arg-2 is http: only http_proxy applies, and it is unset
-    expect(g.ids).toEqual(['env-1', 'arg-2', 'env-2', 'mirror-1', 'tor']);
+    // arg-2 is http: only http_proxy applies, and it is unset, so it is left out (issue 6 finding
+    // 2); mirror-1 is exempted by NO_PROXY; tor's own proxy is local, so p.example cannot reach it.
+    expect(g.ids).toEqual(['env-1', 'env-2', 'mirror-1']);
+    expect(g.left.map((l) => [l.route.id, l.reason])).toEqual([['arg-2', 'no-env-proxy'], ['tor', 'loopback-proxy']]);
+    expect(g.warnings[0]).toEqual({ key: 'transport.routes.env-left-out', params: { id: 'arg-2', scheme: 'http', variables: 'https_proxy' } });
     expect(g.routes[0]!.url.href).toBe('https://a.example/');
-    expect(g.routes[2]!.url.href).toBe('https://intake.example.org/');
+    expect(g.routes[1]!.url.href).toBe('https://intake.example.org/');
     expect(g.routes[0]!.proxy?.href).toBe('https://p.example/');
     expect(g.sources.get('env-2')).toBe('env');
     const both = await gather({ env, alsoDirect: true });
@@ -125,14 +134,26 @@ describe('gatherRoutes', () => {
 
   it('--proxy overrides the environment proxy', async () => {
     const g = await gather({ proxyFlags: ['socks5h://127.0.0.1:1080'], env: { https_proxy: 'https://p.example' } });
-    expect(g.ids).toEqual(['direct-1+proxy-1', 'mirror-1+proxy-1', 'tor']);
+    expect(g.ids).toEqual(['direct-1+proxy-1', 'mirror-1+proxy-1', 'tor+proxy-1']);
+  });
+
+  it('a route whose own proxy is the user proxy stays as it is; uppercase HTTP_PROXY is named as ignored', async () => {
+    // (tor is then the same route as direct-1 through the proxy, so one of the two is kept)
+    const same = await gather({ proxyFlags: ['socks5h://127.0.0.1:9050'] });
+    expect(same.ids).toEqual(['direct-1+proxy-1', 'mirror-1+proxy-1']);
+    expect(same.routes.some((r) => r.via)).toBe(false);
+    expect((await gather({ proxyFlags: ['socks5h://127.0.0.1:9050'], routeFlags: ['https://other.example/'] , center: withRoutes([FILE_ROUTES[2]!]) })).ids).toEqual(['arg-1+proxy-1', 'tor']);
+    const g = await gather({ env: { HTTP_PROXY: 'http://127.0.0.1:3128' } });
+    expect(g.ids).toEqual([]);
+    expect(g.warnings[0]).toEqual({ key: 'transport.env.http-proxy-ignored', params: {} });
+    expect(g.left.map((l) => l.reason)).toEqual(['no-env-proxy', 'no-env-proxy', 'no-env-proxy']);
   });
 
   it('a plaintext environment proxy off loopback is an InputError naming the variable; on loopback it is used', async () => {
     await expect(gatherRoutes(base({ env: { HTTPS_PROXY: 'http://198.51.100.1:3128' } }))).rejects.toMatchObject({ code: 'plain-proxy', field: 'HTTPS_PROXY' });
     const g = await gather({ env: { https_proxy: 'http://127.0.0.1:3128' } });
-    expect(g.ids).toEqual(['env-1', 'env-2', 'tor']);
-    expect((await gather({ env: { HTTPS_PROXY: 'http://198.51.100.1:3128' }, allowPlainProxy: true })).ids).toEqual(['env-1', 'env-2', 'tor']);
+    expect(g.ids).toEqual(['env-1', 'env-2', 'env-3']);
+    expect((await gather({ env: { HTTPS_PROXY: 'http://198.51.100.1:3128' }, allowPlainProxy: true })).ids).toEqual(['env-1', 'env-2']);
   });
 
   it("a center's route with a plaintext proxy off loopback is dropped with a warning, not an error", async () => {

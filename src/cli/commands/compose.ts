@@ -5,20 +5,26 @@ import { t } from '../../i18n/index.js';
 import { serializeStatement } from '../../statement/index.js';
 import { action, type Ctx } from '../context.js';
 import { EXIT } from '../output.js';
-import { addComposeOptions, hasComposeFlags, statementFromFlags, type ComposeFlags } from '../statement-input.js';
+import { addComposeOptions, warnIfOnCommandLine, hasComposeFlags, readStatement, type ComposeFlags } from '../statement-input.js';
 
 export function registerCompose(program: Command, ctx: Ctx): Command {
-  const cmd = program.command('compose').description(t('cli.compose.description')).option('--out <file>', t('cli.compose.opt.out'));
+  const cmd = program
+    .command('compose')
+    .description(t('cli.compose.description'))
+    .argument('[statement]', t('cli.arg.statement'))
+    .option('--out <file>', t('cli.compose.opt.out'));
   addComposeOptions(cmd);
   return cmd.action(
-    action<ComposeFlags & { out?: string }>(ctx, async ({ opts, out, io }) => {
-      if (!hasComposeFlags(opts)) {
-        // The interactive bilingual compose is a later issue; until then, name the flags.
+    action<ComposeFlags & { out?: string }>(ctx, async ({ opts, out, io }, source?: string) => {
+      warnIfOnCommandLine(opts, out, 'compose');
+      if (source === undefined && !hasComposeFlags(opts)) {
+        // The interactive bilingual compose is a later issue; until then, name the ways in: on a
+        // terminal the one that keeps the statement off the command line (issue 6, finding 4).
         out.error('cli.no-statement');
-        out.hint(io.stdin.isTTY ? 'cli.compose.hint-flags' : 'cli.compose.hint-flags');
+        out.hint(io.stdin.isTTY ? 'cli.compose.hint-stdin' : 'cli.compose.hint-flags');
         return EXIT.usage;
       }
-      const st = statementFromFlags(opts);
+      const st = await readStatement(source, opts, out);
       const text = Buffer.from(serializeStatement(st)).toString('utf8');
       if (opts.out) {
         // The user asked for this file explicitly; it holds the plaintext, so say so.

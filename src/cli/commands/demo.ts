@@ -4,10 +4,9 @@
  * blackholed (accepts, never answers), one mirror resets, another lies (200 with a forged
  * receipt), and a local SOCKS5 proxy gets through. The routes go in a fixed order (the demo has
  * no route memory) so the table reads the same every time. Everything lives in a temporary folder
- * removed at the end.
+ * removed at the end, or at once when the demo is interrupted (src/demo/scratch.ts).
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { parseCenterFile } from '../../crypto/center-file.js';
@@ -20,6 +19,7 @@ import { parseRoute } from '../../transport/route.js';
 import { action, type Ctx } from '../context.js';
 import { loadServe } from '../home.js';
 import { blackhole, liar, resetter, socks5, type DemoPeer } from '../../demo/peers.js';
+import { scratchDir } from '../../demo/scratch.js';
 
 export function registerDemo(program: Command, ctx: Ctx): Command {
   return program
@@ -28,7 +28,9 @@ export function registerDemo(program: Command, ctx: Ctx): Command {
     .action(
       action<Record<string, never>>(ctx, async ({ opts, out, home }) => {
         const [{ startServe }, { sendAndReport }] = await Promise.all([loadServe(), import('../send-report.js')]);
-        const tmp = await mkdtemp(join(tmpdir(), 'sealpost-demo-'));
+        // Removed on every way out, a signal or a crash included (issue 6, finding 7).
+        const scratch = scratchDir('sealpost-demo-');
+        const tmp = scratch.dir;
         const demoHome = opts.home ? home : join(tmp, 'home');
         const keys = join(tmp, 'keys');
         let server: Awaited<ReturnType<typeof startServe>> | undefined;
@@ -61,9 +63,12 @@ export function registerDemo(program: Command, ctx: Ctx): Command {
           const item = await outbox.add(envelope);
           return await sendAndReport(out, outbox, item, center, routes, { deadline: 30_000 });
         } finally {
-          await Promise.all(peers.map((p) => p.close()));
-          await server?.close();
-          await rm(tmp, { recursive: true, force: true });
+          try {
+            await Promise.all(peers.map((p) => p.close()));
+            await server?.close();
+          } finally {
+            scratch.dispose();
+          }
         }
       }),
     );

@@ -45,6 +45,7 @@ function routeJson(r: Route, source: string) {
     kind: r.kind,
     url: r.url.href,
     ...(r.proxy ? { proxy: showProxy(r.proxy) } : {}),
+    ...(r.via ? { via: showProxy(r.via) } : {}),
     ...(r.connect ? { connect: `${r.connect.host.includes(':') ? `[${r.connect.host}]` : r.connect.host}:${r.connect.port}` } : {}),
     ...(r.servername ? { servername: r.servername } : {}),
     ...(r.ca ? { ca: true } : {}),
@@ -85,15 +86,19 @@ async function listRoutes(env: ActionEnv<RouteFlags>): Promise<ExitCode> {
   if (health.damaged) out.warning('transport.health.damaged', { file: health.file });
   if (out.json) {
     const routes = g.routes.map((r) => ({ ...routeJson(r, source(r)), health: healthJson(health.describe(r)) }));
-    out.document({ list: listInfo(g.list), routes });
+    const left = g.left.map((l) => ({ ...routeJson(l.route, l.source), reason: l.reason }));
+    out.document({ list: listInfo(g.list), routes, left });
     return EXIT.ok;
   }
   if (g.routes.length === 0) noRoutes(out);
-  else {
+  if (g.routes.length + g.left.length > 0) {
+    // Chained routes show both proxies (issue 6 finding 1); left-out ones say why instead of a health.
+    const proxyText = (r: Route) => (r.via ? t('cli.routes.chained', { proxy: showProxy(r.via), own: showProxy(r.proxy) }) : showProxy(r.proxy) || '-');
     out.data(
       table([
         [t('cli.table.route'), t('cli.routes.table.kind'), t('cli.routes.table.url'), t('cli.routes.table.proxy'), t('cli.routes.table.source'), t('cli.routes.table.health')],
-        ...g.routes.map((r) => [r.id, r.kind, r.url.href, showProxy(r.proxy) || '-', t(`cli.routes.source.${source(r)}`), healthText(health.describe(r))]),
+        ...g.routes.map((r) => [r.id, r.kind, r.url.href, proxyText(r), t(`cli.routes.source.${source(r)}`), healthText(health.describe(r))]),
+        ...g.left.map((l) => [l.route.id, l.route.kind, l.route.url.href, proxyText(l.route), t(`cli.routes.source.${l.source}`), t(`cli.routes.left.${l.reason}`)]),
       ]),
     );
   }
@@ -127,7 +132,7 @@ async function probe(route: Route, center: Center, ms: number): Promise<string> 
 
 /** The outcome word plus its meaning in the user's language (as send-report.ts's outcomeText). */
 function showOutcome(outcome: string): string {
-  const key = ['ok', 'bad-list', 'bad-answer'].includes(outcome)
+  const key = ['ok', 'bad-list', 'bad-answer', 'fetched'].includes(outcome)
     ? `cli.routes.outcome.${outcome}`
     : outcome.startsWith('http-')
       ? 'cli.outcome.http'
@@ -180,7 +185,8 @@ async function updateRoutes(env: ActionEnv<RouteFlags & { timeout: number }>): P
     },
     { deadline: env.opts.timeout * 1000 },
   );
-  const attempts = r.attempts.map((a) => ({ route: a.route, outcome: a.outcome, ms: a.ms }));
+  // The race calls a success `delivered`; here nothing was delivered, a list was fetched (issue 6 finding 7).
+  const attempts = r.attempts.map((a) => ({ route: a.route, outcome: a.outcome === 'delivered' ? 'fetched' : a.outcome, ms: a.ms }));
   const refused = r.attempts.filter((a) => a.outcome === 'bad-list');
   for (const a of refused) out.warning('cli.routes.refused-list', { route: a.route });
   let list: RouteList | null = null;

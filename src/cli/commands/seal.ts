@@ -8,7 +8,7 @@ import { serializeStatement } from '../../statement/index.js';
 import { action, type Ctx } from '../context.js';
 import { loadCenter } from '../home.js';
 import { EXIT } from '../output.js';
-import { addComposeOptions, readStatement, type ComposeFlags } from '../statement-input.js';
+import { addComposeOptions, warnIfOnCommandLine, readStatement, type ComposeFlags } from '../statement-input.js';
 
 export function registerSeal(program: Command, ctx: Ctx): Command {
   const cmd = program
@@ -20,9 +20,10 @@ export function registerSeal(program: Command, ctx: Ctx): Command {
     .option('--binary', t('cli.seal.opt.binary'));
   addComposeOptions(cmd);
   return cmd.action(
-    action<ComposeFlags & { label?: boolean; out?: string; binary?: boolean }>(ctx, async ({ opts, out, home, io }, source?: string) => {
+    action<ComposeFlags & { label?: boolean; out?: string; binary?: boolean }>(ctx, async ({ opts, out, home }, source?: string) => {
+      warnIfOnCommandLine(opts, out, 'seal');
       const center = await loadCenter(opts.center, home);
-      const st = await readStatement(source, opts, io);
+      const st = await readStatement(source, opts, out);
       const envelope = sealEnvelope(serializeStatement(st), center.boxKey);
       const id = envelopeIdHex(envelope);
       const armor = writeArmor([envelope], { label: Boolean(opts.label) });

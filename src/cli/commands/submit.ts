@@ -5,7 +5,7 @@ import { Outbox } from '../../outbox/outbox.js';
 import { serializeStatement } from '../../statement/index.js';
 import { action, type Ctx } from '../context.js';
 import { addRouteOptions, gather, positive, type RouteFlags } from '../route-options.js';
-import { addComposeOptions, readStatement, type ComposeFlags } from '../statement-input.js';
+import { addComposeOptions, warnIfOnCommandLine, readStatement, type ComposeFlags } from '../statement-input.js';
 
 export function registerSubmit(program: Command, ctx: Ctx): Command {
   const cmd = program
@@ -18,10 +18,11 @@ export function registerSubmit(program: Command, ctx: Ctx): Command {
   addComposeOptions(cmd);
   return cmd.action(
     action<ComposeFlags & RouteFlags & { timeout?: number }>(ctx, async (env, source?: string) => {
-      const { opts, out, home, io } = env;
+      const { opts, out, home } = env;
+      warnIfOnCommandLine(opts, out, 'submit');
       // Everything that can be wrong with the input is checked before anything is queued (exit 2).
       const { center, g } = await gather(env);
-      const st = await readStatement(source, opts, io);
+      const st = await readStatement(source, opts, out);
       const envelope = sealEnvelope(serializeStatement(st), center.boxKey);
       // Durable before the first attempt: a statement is never lost (spec 9).
       const outbox = new Outbox(home);

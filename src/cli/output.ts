@@ -25,6 +25,7 @@ export interface Io {
 export const processIo: Io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
 
 export class Output {
+  #documented = false;
   constructor(readonly io: Io, readonly json: boolean, readonly verbose = false) {}
 
   /** Data for stdout (adds the final newline when missing). */
@@ -34,6 +35,7 @@ export class Output {
 
   /** The one JSON document of a `--json` run. */
   document(value: unknown): void {
+    this.#documented = true;
     this.io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
   }
 
@@ -62,10 +64,22 @@ export class Output {
   /** Reports any error in the user's language and returns the exit code it maps to. */
   fail(err: unknown): ExitCode {
     const code = exitCodeFor(err);
-    this.#line('error', code === EXIT.internal && !(err instanceof SealpostError) ? t('error.internal', { message: describeError(err) }) : describeError(err));
-    if (err instanceof InputError && err.field) this.hint('cli.hint.field', { field: err.field });
+    const message = code === EXIT.internal && !(err instanceof SealpostError) ? t('error.internal', { message: describeError(err) }) : describeError(err);
+    const hint = err instanceof InputError && err.field ? t('cli.hint.field', { field: err.field }) : null;
+    this.#line('error', message);
+    if (hint) this.#line('hint', hint);
+    // CLI spec: under --json a command that fails before it has a result (exit 1, 2, 5) prints one
+    // error document; exits 3 and 4 keep their own documents.
+    if (this.json && !this.#documented && code !== EXIT.queued && code !== EXIT.verify) {
+      this.document(errorDocument(err instanceof SealpostError ? err.code : 'internal', message, hint));
+    }
     return code;
   }
+}
+
+/** The CLI spec's `{"error": {"code", "message", "hint"}}` (hint null when there is none). */
+export function errorDocument(code: string, message: string, hint: string | null) {
+  return { error: { code, message, hint } };
 }
 
 export function exitCodeFor(err: unknown): ExitCode {

@@ -4,7 +4,7 @@
  */
 import { Command, CommanderError, Help, Option } from 'commander';
 import { detectLang, setLang, t } from '../i18n/index.js';
-import { EXIT, type Io, type ExitCode } from './output.js';
+import { errorDocument, EXIT, type Io, type ExitCode } from './output.js';
 import type { Ctx } from './context.js';
 import { registerKeygen } from './commands/keygen.js';
 import { registerServe } from './commands/serve.js';
@@ -103,8 +103,13 @@ export async function run(argv: readonly string[], io: Io): Promise<ExitCode> {
   } catch (err) {
     if (err instanceof CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok;
-      io.stderr.write(`sealpost: error: ${usageMessage(err)}\n`);
+      const message = usageMessage(err);
+      io.stderr.write(`sealpost: error: ${message}\n`);
       io.stderr.write(`sealpost: hint: ${t('cli.hint.help')}\n`);
+      if (argv.includes('--json')) {
+        const code = err.code.replace(/^commander\./, '').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+        io.stdout.write(`${JSON.stringify(errorDocument(code, message, t('cli.hint.help')), null, 2)}\n`);
+      }
       return EXIT.usage;
     }
     throw err;

@@ -15,7 +15,10 @@ for (const c of catalogs as readonly Messages[]) {
 
 let current: Lang = 'en';
 
-/** Picks the language from `--lang`, else LC_ALL / LC_MESSAGES / LANG (POSIX order). */
+/**
+ * Picks the language from `--lang`, else LANGUAGE (a colon-separated list: its first entry we
+ * have), LC_ALL, LC_MESSAGES, LANG — gettext's order (CLI spec).
+ */
 export function detectLang(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): Lang {
   const pick = (v: string | undefined): Lang | undefined => {
     if (!v) return undefined;
@@ -28,7 +31,9 @@ export function detectLang(flag: string | undefined, env: NodeJS.ProcessEnv = pr
     const l = pick(flag);
     if (l) return l;
   }
-  return pick(env.LC_ALL) ?? pick(env.LC_MESSAGES) ?? pick(env.LANG) ?? 'en';
+  const have = (v: string): Lang | undefined => (/^zh/i.test(v) ? 'zh-CN' : /^en/i.test(v) ? 'en' : undefined);
+  const fromList = (env.LANGUAGE ?? '').split(':').map(have).find((l) => l !== undefined);
+  return fromList ?? pick(env.LC_ALL) ?? pick(env.LC_MESSAGES) ?? pick(env.LANG) ?? 'en';
 }
 
 export function setLang(lang: Lang): void {

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { sealEnvelope } from '../../src/crypto/envelope.js';
 import { RouteError } from '../../src/errors.js';
 import { deliver } from '../../src/transport/deliver.js';
-import { parseRoute, type Route } from '../../src/transport/route.js';
+import { parseProxyUrl, parseRoute, throughProxy, type Route } from '../../src/transport/route.js';
 import { startCenter, type TestCenter } from '../harness/center.js';
 import { TEST_CA } from '../harness/censor.js';
 import { daemon, have, type Daemon } from '../harness/daemon.js';
@@ -84,5 +84,14 @@ describe.skipIf(missing.length > 0)('Debian proxy servers', () => {
     expect(e1).toMatchObject({ outcome: 'proxy-refused' });
     const e2 = await send(parseRoute({ id: 'micro', kind: 'socks', url: closed, proxy: `socks5h://user:s3cret@127.0.0.1:${micro.port}`, ca: TEST_CA })).catch((x: unknown) => x);
     expect(e2).toMatchObject({ outcome: 'proxy-refused' });
+  });
+
+  it('chained (issue 6): microsocks as the user proxy in front of tinyproxy as the route proxy, and the other way round', async () => {
+    const viaTiny = parseRoute({ id: 'tiny', kind: 'http-proxy', url: centerUrl(), proxy: `http://user:s3cret@127.0.0.1:${tiny.port}`, ca: TEST_CA });
+    const a = await send(throughProxy(viaTiny, parseProxyUrl(`socks5h://user:s3cret@127.0.0.1:${micro.port}`), 1));
+    expect(a.fields.center).toBe('center.test');
+    const viaMicro = parseRoute({ id: 'micro', kind: 'socks', url: centerUrl(), proxy: `socks5h://user:s3cret@127.0.0.1:${micro.port}`, ca: TEST_CA });
+    const b = await send(throughProxy(viaMicro, parseProxyUrl(`http://user:s3cret@127.0.0.1:${tiny.port}`), 1));
+    expect(b.fields.center).toBe('center.test');
   });
 });

@@ -11,10 +11,11 @@ export interface CliResult {
   stderr: string;
 }
 
-export function sealpost(args: readonly string[], opts: { env?: NodeJS.ProcessEnv; input?: string; nodeArgs?: readonly string[] } = {}): Promise<CliResult> {
+export function sealpost(args: readonly string[], opts: { env?: NodeJS.ProcessEnv; input?: string; nodeArgs?: readonly string[]; cwd?: string } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), BIN, ...args], {
       env: { PATH: process.env.PATH ?? '', LANG: 'C', ...opts.env },
+      ...(opts.cwd ? { cwd: opts.cwd } : {}),
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';

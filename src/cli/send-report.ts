@@ -27,6 +27,8 @@ export async function sendAndReport(
   routes: readonly Route[],
   opts: SendReportOptions = {},
 ): Promise<ExitCode> {
+  // A damaged or locked (sealed, wrong or no passphrase: issue 6, finding 5) health file.
+  if (opts.health?.notice) out.warning(opts.health.notice.key, opts.health.notice.params);
   if (routes.length === 0) {
     out.warning('cli.no-routes');
     out.hint('cli.hint.route');

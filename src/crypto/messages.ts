@@ -23,6 +23,8 @@ export const messages = defineMessages(
     'crypto.armor.bad-length': 'block {block} (line {line}): {length} bytes is not the size of an envelope',
     'crypto.armor.bad-version': 'block {block} (line {line}): not a version 1 envelope',
     'crypto.armor.truncated': 'block {block} (line {line}): the block is cut short; copy it again in full',
+    'crypto.at-rest.wrong-passphrase': 'the passphrase does not open this file (a wrong passphrase, or the file was altered)',
+    'crypto.at-rest.malformed': 'not a file sealed with a passphrase by this version',
   },
   {
     'crypto.bad-verifier-key': '验证密钥格式错误',
@@ -45,5 +47,7 @@ export const messages = defineMessages(
     'crypto.armor.bad-length': '第 {block} 块（第 {line} 行）：{length} 字节不是信封的大小',
     'crypto.armor.bad-version': '第 {block} 块（第 {line} 行）：不是第 1 版信封',
     'crypto.armor.truncated': '第 {block} 块（第 {line} 行）：此块不完整，请重新完整复制',
+    'crypto.at-rest.wrong-passphrase': '此口令无法打开该文件（口令错误，或文件已被改动）',
+    'crypto.at-rest.malformed': '不是本版本用口令加密的文件',
   },
 );

@@ -1,9 +1,10 @@
 /**
- * Identities for route health (issue 3, Build 3): which network we are on, and which route spec a
- * memory belongs to. Both are hashes, so the health file names neither an address nor a proxy
- * credential (wire spec 9: a seized device gives away as little as possible).
+ * Identities for route health (issue 3, Build 3; issue 6, finding 5): which network we are on, and
+ * which route a memory belongs to. Nothing here is stored in clear: keys are HMACs under the health
+ * file's own salt, and the keys a file readable without a passphrase holds are cut so short that
+ * they cannot confirm a candidate offline (wire spec 9).
  */
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { networkInterfaces, type NetworkInterfaceInfo } from 'node:os';
 import type { Route } from './route.js';
 
@@ -48,24 +49,65 @@ export function networkId(ifaces: Interfaces = networkInterfaces()): string {
   return createHash('sha256').update([...seen].sort().join('\n')).digest('hex').slice(0, 16);
 }
 
-function keyed(salt: Uint8Array, label: string, value: string): string {
-  return createHash('sha256').update(salt).update(`sealpost/health/${label}/v1\0`).update(value).digest('hex').slice(0, 16);
+/**
+ * HMAC-SHA-256 under the file's salt, as hex cut to `digits`. The salt sits in the same file, so a
+ * key is only as secret as it is short: 16 digits name one candidate among any list (used only
+ * inside a file sealed with a passphrase), 3 or 2 digits leave dozens (issue 6, finding 5).
+ */
+function keyed(salt: Uint8Array, label: string, value: string, digits: number): string {
+  return createHmac('sha256', salt).update(`sealpost/health/${label}/v2\0`).update(value).digest('hex').slice(0, digits);
+}
+
+/** Every field that decides how a route is reached, credentials included: in memory only, never stored. */
+export function routeSpec(route: Route): string {
+  const c = route.connect ? `${route.connect.host}:${route.connect.port}` : '';
+  return JSON.stringify([route.id, route.kind, route.url.href, route.proxy?.href ?? '', c, route.servername ?? '', route.ca ?? '']);
 }
 
 /**
- * The key under which a route's health is kept. It covers every field that decides how the route
- * is reached (id, kind, url, proxy with its credentials, connect, servername, ca), so that fixing a
- * route's configuration (a new proxy password after a 407) makes it a new route that is tried
- * again. Salted with the health file's own random salt: the file cannot be matched against a
- * known route list or another device's file without that salt, and holds no credential in clear.
+ * The key under which a route's health is kept in a sealed file. It covers every field that
+ * decides how the route is reached (id, kind, url, proxy with its credentials, connect, servername,
+ * ca), so that fixing a route's configuration (a new proxy password after a 407) makes it a new
+ * route that is tried again. 16 hex digits: only ever stored encrypted (wire spec 9).
  */
 export function routeKey(route: Route, salt: Uint8Array): string {
-  const c = route.connect ? `${route.connect.host}:${route.connect.port}` : '';
-  const spec = [route.id, route.kind, route.url.href, route.proxy?.href ?? '', c, route.servername ?? '', route.ca ?? ''];
-  return keyed(salt, 'route', JSON.stringify(spec));
+  return keyed(salt, 'route', routeSpec(route), 16);
 }
 
-/** The key under which a network's memories are kept (salted as routeKey). */
+/** The key under which a network's memories are kept in a sealed file (16 hex digits, as routeKey). */
 export function networkKey(id: string, salt: Uint8Array): string {
-  return keyed(salt, 'network', id);
+  return keyed(salt, 'network', id, 16);
+}
+
+/**
+ * A network's tag in a file readable without a passphrase: 12 bits (3 hex digits). Against the
+ * red team's 131,584 candidate networks about 32 match, so the tag confirms none; two of the
+ * user's own networks that share a tag only share their memory (issue 6, finding 5).
+ */
+export function networkTag(id: string, salt: Uint8Array): string {
+  return keyed(salt, 'network-tag', id, 3);
+}
+
+/**
+ * A route's tag for a cool-down in a file readable without a passphrase: 8 bits (2 hex digits),
+ * so that one tag fits about one in 256 candidate routes; it is kept only until the cool-down
+ * ends (wire spec 9). Covers the whole spec, as routeKey.
+ */
+export function routeTag(route: Route, salt: Uint8Array): string {
+  return keyed(salt, 'route-tag', routeSpec(route), 2);
+}
+
+/** The kinds of route a file readable without a passphrase may name (issue 6, finding 5). */
+export const ROUTE_KINDS = ['direct', 'mirror', 'http-proxy', 'socks', 'direct+proxy', 'mirror+proxy', 'http-proxy+proxy', 'socks+proxy'] as const;
+export type RouteKindWord = (typeof ROUTE_KINDS)[number];
+
+/**
+ * A route's kind, `+proxy` when it goes through the user's proxy: a direct or mirror route that
+ * carries a proxy (`--proxy`, the environment: src/transport/route.ts `throughProxy`), or any route
+ * named `<id>+proxy-<n>` (CLI spec), or one chained behind the user's proxy (`via`, env-N ones
+ * included). Says nothing about which route.
+ */
+export function routeKindWord(route: Route): RouteKindWord {
+  const viaUser = route.via !== undefined || /\+proxy-\d+$/.test(route.id) || ((route.kind === 'direct' || route.kind === 'mirror') && route.proxy !== undefined);
+  return `${route.kind}${viaUser ? '+proxy' : ''}` as RouteKindWord;
 }

@@ -8,6 +8,8 @@ import { startServe } from '../../src/center/serve.js';
 import { startCenter, type TestCenter } from '../harness/center.js';
 import { resetAfterHello, type Peer } from '../harness/censor.js';
 import { sealpost } from '../harness/cli.js';
+import { seedDistinctTags } from '../harness/health-file.js';
+import { argRoutes } from '../../src/transport/route.js';
 
 let c: TestCenter;
 let rst: Peer;
@@ -44,6 +46,7 @@ type Doc = { delivered: boolean; route: string | null; attempts: { route: string
 describe('submit races routes and remembers them', () => {
   it('a route that failed blocked-like is not tried first next time; after a win the winner goes first', async () => {
     const home = join(tmp, 'home-health');
+    await seedDistinctTags(home, argRoutes([rst.url, c.url.toString()]));
     const base = ['submit', '--json', '--home', home, '--center', centerFile, ...statement];
     const r1 = await sealpost([...base, '--route', rst.url]);
     expect(r1.code).toBe(3);
@@ -54,7 +57,8 @@ describe('submit races routes and remembers them', () => {
     const d2 = JSON.parse(r2.stdout) as Doc;
     expect(d2.attempts[0]!.route).toBe('arg-2');
     expect(d2.route).toBe('arg-2');
-    // arg-2 won: it is the last good route, first with a 1 s head start, so nothing else starts.
+    // arg-2 won: its kind (direct) is the last good one, and arg-1 is cooling, so arg-2 goes first
+    // with a 1 s head start, and nothing else starts.
     const r3 = await sealpost([...base, '--route', rst.url, '--route', c.url.toString()]);
     expect((JSON.parse(r3.stdout) as Doc).attempts.map((a) => a.route)).toEqual(['arg-2']);
     // The memory names no route, URL or address in clear.

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { NetworkInterfaceInfo } from 'node:os';
-import { networkId, networkKey, routeKey } from '../../src/transport/health-net.js';
+import { networkId, networkKey, networkTag, routeKey, routeKindWord, routeTag } from '../../src/transport/health-net.js';
 import type { RouteSpec } from '../../src/crypto/center-file.js';
-import { parseRoute } from '../../src/transport/route.js';
+import { parseRoute, throughProxy } from '../../src/transport/route.js';
 
 const v4 = (address: string, internal = false): NetworkInterfaceInfo => ({
   address,
@@ -75,5 +75,35 @@ describe('routeKey', () => {
     expect(networkKey('p', salt)).toMatch(/^[0-9a-f]{16}$/);
     expect(networkKey('p', salt)).not.toBe(networkKey('q', salt));
     expect(networkKey('p', salt)).not.toBe(networkKey('p', new Uint8Array(16)));
+  });
+});
+
+describe('tags kept without a passphrase (issue 6, finding 5)', () => {
+  const salt = new Uint8Array(16).fill(7);
+  const r = (spec: Partial<RouteSpec> = {}) => parseRoute({ id: 'd', kind: 'direct', url: 'https://c.example/', ...spec } as RouteSpec);
+
+  it('are 12 bits for a network and 8 bits for a route, HMACs of the whole identity under the salt', () => {
+    expect(networkTag('p', salt)).toMatch(/^[0-9a-f]{3}$/);
+    expect(routeTag(r(), salt)).toMatch(/^[0-9a-f]{2}$/);
+    expect(networkTag('p', salt)).not.toBe(networkTag('p', new Uint8Array(16)));
+    const tags = new Set(Array.from({ length: 400 }, (_, i) => routeTag(r({ url: `https://c${i}.example/` }), salt)));
+    expect(tags.size).toBeGreaterThan(150);
+    expect(tags.size).toBeLessThanOrEqual(256);
+    const nets = new Set(Array.from({ length: 8000 }, (_, i) => networkTag(`n${i}`, salt)));
+    expect(nets.size).toBeGreaterThan(3000);
+    expect(nets.size).toBeLessThanOrEqual(4096);
+    // Other labels than the 16-digit keys of a sealed file: a tag is not the prefix of a key.
+    const prefixes = Array.from({ length: 8000 }, (_, i) => `n${i}`).filter((n) => networkKey(n, salt).startsWith(networkTag(n, salt)));
+    expect(prefixes.length).toBeLessThan(12);
+  });
+
+  it('name the kind of route, and whether it goes through the user’s proxy, and nothing else', () => {
+    expect(routeKindWord(r())).toBe('direct');
+    expect(routeKindWord(r({ kind: 'mirror' }))).toBe('mirror');
+    expect(routeKindWord(r({ kind: 'socks', proxy: 'socks5h://127.0.0.1:9050' }))).toBe('socks');
+    expect(routeKindWord(r({ kind: 'http-proxy', proxy: 'https://p.example:443' }))).toBe('http-proxy');
+    expect(routeKindWord(throughProxy(r(), new URL('socks5h://127.0.0.1:9050'), 1))).toBe('direct+proxy');
+    expect(routeKindWord(r({ id: 'bridge+proxy-2', kind: 'socks', proxy: 'socks5h://10.0.0.1:1080' }))).toBe('socks+proxy');
+    expect(routeKindWord(r({ id: 'x', url: 'https://other.example/' }))).toBe('direct');
   });
 });

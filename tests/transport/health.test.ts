@@ -1,7 +1,14 @@
+/**
+ * Route health with a passphrase set: the full memory, sealed (issue 3; issue 6, finding 5). The
+ * memory kept without a passphrase is tests/transport/health-plain.test.ts; what a seized file
+ * shows is tests/transport/health-seized.test.ts. Cheap scrypt parameters (`kdf`) keep these fast:
+ * the spec's cost is tested in tests/crypto/at-rest.test.ts and health-seized.
+ */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { open } from '../../src/crypto/at-rest.js';
 import { RouteError } from '../../src/errors.js';
 import { RouteHealth, type HealthOptions } from '../../src/transport/health.js';
 import { Cancelled, classify, statusError } from '../../src/transport/outcome.js';
@@ -28,9 +35,15 @@ beforeEach(async () => {
 });
 afterEach(() => rm(home, { recursive: true, force: true }));
 
+const FAST_KDF = { N: 1024, r: 8, p: 1 };
+const SEALED = { passphrase: 'test passphrase', kdf: FAST_KDF } as const;
+const load = (at: number, opts: HealthOptions = {}) => RouteHealth.load(home, { networkId: 'home-net', now: () => at, random: keep, ...SEALED, ...opts });
+/** The plaintext of the sealed file. */
+const opened = async () => (await open(JSON.parse(await readFile(join(home, 'health.json'), 'utf8')), SEALED.passphrase, FAST_KDF)).value as { nets: Record<string, unknown> };
+
 /** One run of the CLI: load, let `body` order and record, save. */
 async function run<T>(at: number, body: (h: RouteHealth) => T, opts: HealthOptions = {}): Promise<T> {
-  const h = await RouteHealth.load(home, { networkId: 'home-net', now: () => at, random: keep, ...opts });
+  const h = await load(at, opts);
   const out = body(h);
   expect(await h.save()).toBe(true);
   return out;
@@ -141,18 +154,18 @@ describe('route health', () => {
     expect(ids(forgotten.routes)).toEqual(['a', 'b', 'c']);
   });
 
-  it('forgets everything after 24 h', async () => {
+  it('forgets everything after 24 h, counted from the end of its hour (wire spec 9: hours, no finer)', async () => {
     await run(T0, (h) => (h.order(ALL), h.record([win('c', 1200), fail('a', statusError(407))])));
     const day = await orderAt(T0 + 24 * HOUR - SEC, ALL);
     expect(ids(day.routes)).toEqual(['c', 'b', 'a']);
     expect(day.stagger).toBe(1800);
-    const later = await run(T0 + 24 * HOUR + 2 * SEC, (h) => ({ o: h.order(ALL), c: h.describe(C), a: h.describe(A) }));
+    const later = await run(T0 + 25 * HOUR, (h) => ({ o: h.order(ALL), c: h.describe(C), a: h.describe(A) }));
     expect(ids(later.o.routes)).toEqual(['a', 'b', 'c']);
     expect(later.o).toMatchObject({ stagger: 250 });
     expect(later.o.headStart).toBeUndefined();
     expect(later.c).toEqual({ state: 'unknown', lastGood: false });
     expect(later.a).toEqual({ state: 'unknown', lastGood: false });
-    expect(JSON.parse(await readFile(join(home, 'health.json'), 'utf8')).nets).toEqual({});
+    expect((await opened()).nets).toEqual({});
   });
 
   it('keeps a separate memory per network', async () => {
@@ -175,40 +188,47 @@ describe('route health', () => {
   });
 
   it('ignores and replaces a damaged health file', async () => {
-    for (const junk of ['{not json', '[]', '{"v":2}', JSON.stringify({ v: 1, salt: 'AAAAAAAAAAAAAAAAAAAAAA==', nets: { zz: {} } }), '\u0000'.repeat(10)]) {
+    const salt = 'AAAAAAAAAAAAAAAAAAAAAA==';
+    const sealedJunk = JSON.stringify({ v: 'sealpost/at-rest/v1', kdf: 'scrypt', ...FAST_KDF, salt, nonce: 'A'.repeat(32), box: 'AAAA' });
+    for (const junk of ['{not json', '[]', '{"v":2}', '{"v":4}', JSON.stringify({ v: 3, salt, nets: {} }), sealedJunk, '\u0000'.repeat(10)]) {
       await writeFile(join(home, 'health.json'), junk);
-      const h = await RouteHealth.load(home, { networkId: 'n', now: () => T0, random: keep });
+      const h = await load(T0, { networkId: 'n' });
       expect(h.damaged, junk).toBe(true);
+      expect(h.notice).toEqual({ key: 'transport.health.damaged', params: { file: h.file } });
       expect(ids(h.order(ALL).routes)).toEqual(['a', 'b', 'c']);
       h.record([win('b')]);
       expect(await h.save()).toBe(true);
-      const again = await RouteHealth.load(home, { networkId: 'n', now: () => T0 + SEC, random: keep });
+      const again = await load(T0 + SEC, { networkId: 'n' });
       expect(again.damaged).toBe(false);
+      expect(again.notice).toBeUndefined();
       expect(again.order(ALL).routes[0]).toBe(B);
     }
-    expect((await RouteHealth.load(join(home, 'nowhere'))).damaged).toBe(false);
+    expect((await RouteHealth.load(join(home, 'nowhere'), SEALED)).damaged).toBe(false);
   });
 
   it('neither crashes on an unreadable file nor on one it cannot write', async () => {
     await mkdir(join(home, 'health.json'));
-    const h = await RouteHealth.load(home, { networkId: 'n', now: () => T0 });
+    const h = await load(T0, { networkId: 'n' });
     expect(h.damaged).toBe(true);
     h.order(ALL);
     h.record([win('a')]);
     expect(await h.save()).toBe(false);
   });
 
-  it('writes the file with mode 0600 and no route, address or credential in it', async () => {
+  it('writes the file with mode 0600, sealed: no route, address, credential or time in it, hours inside', async () => {
     const secret = route('tor-bridge', { kind: 'http-proxy', proxy: 'https://alice:hunter2@proxy.example:8443' });
     await run(T0, (h) => (h.order([secret, A]), h.record([win('tor-bridge', 700), fail('a', timeout())])));
     const file = join(home, 'health.json');
     expect((await stat(file)).mode & 0o777).toBe(0o600);
     const text = await readFile(file, 'utf8');
-    for (const clear of ['hunter2', 'alice', 'proxy.example', 'tor-bridge', 'a.example', 'home-net', '"a"']) {
+    expect(Object.keys(JSON.parse(text)).sort()).toEqual(['N', 'box', 'kdf', 'nonce', 'p', 'r', 'salt', 'v']);
+    for (const clear of ['hunter2', 'alice', 'proxy.example', 'tor-bridge', 'a.example', 'home-net', '"a"', 'nets', 'delivered', 'timeout', String(Math.floor(T0 / HOUR))]) {
       expect(text, clear).not.toContain(clear);
     }
-    // Whole seconds, nothing finer.
-    const net = Object.values(JSON.parse(text).nets)[0] as { routes: Record<string, { ok?: number; fail?: number }> };
-    expect(Object.values(net.routes).map((m) => m.ok ?? m.fail).sort()).toEqual([Math.floor(T0 / SEC), Math.floor(T0 / SEC)]);
+    // Inside: the hour, nothing finer; the cool-down's end to the second, only while it lasts.
+    const net = Object.values((await opened()).nets)[0] as { routes: Record<string, { ok?: number; fail?: number; cool?: number }> };
+    const hour = Math.floor(T0 / HOUR) * 3600;
+    expect(Object.values(net.routes).map((m) => m.ok ?? m.fail)).toEqual([hour, hour]);
+    expect(Object.values(net.routes).map((m) => m.cool).filter(Boolean)).toEqual([Math.ceil(T0 / SEC) + 180]);
   });
 });

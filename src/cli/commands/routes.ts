@@ -83,7 +83,7 @@ async function listRoutes(env: ActionEnv<RouteFlags>): Promise<ExitCode> {
   const { g } = await gather(env);
   const source = (r: Route) => g.sources.get(r.id) ?? '';
   const health = await RouteHealth.load(home);
-  if (health.damaged) out.warning('transport.health.damaged', { file: health.file });
+  if (health.notice) out.warning(health.notice.key, health.notice.params);
   if (out.json) {
     const routes = g.routes.map((r) => ({ ...routeJson(r, source(r)), health: healthJson(health.describe(r)) }));
     const left = g.left.map((l) => ({ ...routeJson(l.route, l.source), reason: l.reason }));

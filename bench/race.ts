@@ -6,6 +6,8 @@
  * processes: sealpost cold (no route memory), sealpost warm, the working route alone (the limit),
  * and a sequential curl loop over the same routes (--connect-timeout 10 --max-time 30), which is
  * what users would script; each curl answer is checked for a valid receipt, as sealpost does.
+ * Then the starvation mix (race-starve.ts): five routes that accept and never answer and the
+ * working one, cold, in random order, each run within the working route alone + 0.6 s.
  *
  * Run as root after `npm run build`: `node dist/bench/race.js [runs]`.
  */
@@ -18,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { parseCenterFile } from '../src/crypto/center-file.js';
 import { verifyReceipt } from '../src/crypto/receipt.js';
 import { blackhole, labDown, labUp, missingTools, NS, SRV, sniReset, startIn } from './race-lab.js';
+import { HANG_PORTS, hangingRoutes, starveReport, type StarveRun } from './race-starve.js';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const BIN = join(ROOT, 'dist/bin/sealpost.mjs');
@@ -39,13 +42,22 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
+interface Submitted {
+  readonly ms: number;
+  readonly attempts: readonly { route: string; outcome: string }[];
+}
+
 function submit(centerFile: string, home: string): number {
+  return submitted(centerFile, home).ms;
+}
+
+function submitted(centerFile: string, home: string): Submitted {
   const t0 = performance.now();
   const r = spawnSync('ip', ['netns', 'exec', NS.cli, process.execPath, BIN, 'submit', '--json', '--allow-plain-proxy', '--home', home, '--center', centerFile,
     '--name', 'bench', '--orgs', 'CYL', '--country', 'CN', '--province', '110000'], { encoding: 'utf8' });
   const ms = performance.now() - t0;
   if (r.status !== 0) throw new Error(`submit exited ${r.status}: ${r.stderr}`);
-  return ms;
+  return { ms, attempts: (JSON.parse(r.stdout) as { attempts: Submitted['attempts'] }).attempts };
 }
 
 /** What a user would script: try each route with curl in turn until an answer carries a valid receipt. */
@@ -83,7 +95,7 @@ async function main(): Promise<void> {
     const serve = (port: number, data: string) =>
       startIn(NS.srv, [process.execPath, BIN, 'serve', '--keys', join(dir, 'keys'), '--data', join(dir, data), '--listen', `0.0.0.0:${port}`, '--tls-cert', join(TLS, 'center.pem'), '--tls-key', join(TLS, 'center-key.pem')], /listening on/);
     children.push(await serve(P.direct, 'data-1'), await serve(P.sni, 'data-2'));
-    children.push(await startIn(NS.srv, [process.execPath, join(ROOT, 'dist/bench/race-peers.js'), TLS, 'center.test', String(P.wrong), String(P.liar)], /ready/));
+    children.push(await startIn(NS.srv, [process.execPath, join(ROOT, 'dist/bench/race-peers.js'), TLS, 'center.test', String(P.wrong), String(P.liar), ...HANG_PORTS.map(String)], /ready/));
     children.push(await startIn(NS.srv, ['bash', '-c', `microsocks -i ${SRV} -p ${P.socks} & pid=$!; trap 'kill $pid' TERM; for i in $(seq 200); do (exec 3<>/dev/tcp/${SRV}/${P.socks}) 2>/dev/null && { echo ready; wait $pid; exit; }; sleep 0.02; done; kill $pid; exit 1`], /ready/));
     blackhole(P.direct);
     sniReset('center.test', P.sni);
@@ -92,6 +104,10 @@ async function main(): Promise<void> {
     const alone = join(dir, 'center-alone.json');
     writeFileSync(all, JSON.stringify({ ...base, routes }));
     writeFileSync(alone, JSON.stringify({ ...base, routes: routes.filter((r) => r.id === 'socks') }));
+    const starve = join(dir, 'center-starve.json');
+    // Shuffled here too, though a cold sealpost shuffles unknown routes itself.
+    const mix = [...hangingRoutes(SRV, CA), routes.find((r) => r.id === 'socks')!].sort(() => Math.random() - 0.5);
+    writeFileSync(starve, JSON.stringify({ ...base, routes: mix }));
 
     const limit: number[] = [];
     const cold: number[] = [];
@@ -112,6 +128,12 @@ async function main(): Promise<void> {
     const curl = [curlLoop(envFile, center, eh, caFile)];
     if (RUNS > 3) curl.push(curlLoop(envFile, center, eh, caFile));
 
+    const starveRuns: StarveRun[] = [];
+    for (let i = 0; i < 2 * RUNS; i++) {
+      const s = submitted(starve, join(dir, `home-starve-${i}`));
+      starveRuns.push({ ms: s.ms, place: s.attempts.findIndex((a) => a.route === 'socks') + 1, started: s.attempts.length });
+    }
+
     const L = median(limit);
     const fmt = (ms: number) => `${(ms / 1000).toFixed(3)} s`;
     const rows = [
@@ -122,6 +144,13 @@ async function main(): Promise<void> {
     ];
     process.stdout.write(`bench/race: time to a verified receipt, whole process, median of ${RUNS} (curl: ${curl.length})\n`);
     for (const r of rows) process.stdout.write(`${r[0]!.padEnd(30)}${r[1]!.padStart(10)}   ${r[2]!.padEnd(26)}${r[3]}\n`);
+    const sr = starveReport(starveRuns, L);
+    const worst = Math.max(...starveRuns.map((r) => r.ms));
+    process.stdout.write(
+      `starvation mix (5 hanging + the working route, cold, random order), ${starveRuns.length} runs: median ${fmt(median(starveRuns.map((r) => r.ms)))}, ` +
+        `worst ${fmt(worst)} = limit + ${((worst - L) / 1000).toFixed(3)} s; target every run <= limit + 0.6 s: ${sr.met ? 'met' : 'MISSED'}\n`,
+    );
+    for (const line of sr.lines) process.stdout.write(`${line}\n`);
   } finally {
     for (const c of children) c.kill('SIGTERM');
     labDown();

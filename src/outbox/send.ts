@@ -34,10 +34,11 @@ export async function sendItem(outbox: Outbox, item: OutboxItem, routes: readonl
   const plan = opts.health?.order(routes);
   const result = await race<Delivered>(
     plan?.routes ?? routes,
-    (id, signal) =>
+    (id, signal, progress) =>
       deliver(item.envelope, item.token, byId.get(id)!, {
         center: opts.center,
         signal,
+        onProgress: progress,
         ...(opts.timeouts ? { timeouts: opts.timeouts } : {}),
       }),
     plan ? { ...opts, stagger: plan.stagger, ...(plan.headStart !== undefined ? { headStart: plan.headStart } : {}) } : opts,

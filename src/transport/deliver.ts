@@ -31,6 +31,8 @@ export interface DeliverOptions {
   readonly timeouts?: Partial<PhaseTimeouts>;
   /** Unix ms, for the receipt's `hour` check. */
   readonly now?: () => number;
+  /** Called when the route shows a sign of life before the receipt (see requestOverRoute). */
+  readonly onProgress?: () => void;
 }
 
 export interface Delivered {
@@ -77,6 +79,7 @@ export async function deliver(envelope: Uint8Array, token: Uint8Array, route: Ro
     },
     opts.signal,
     opts.timeouts,
+    opts.onProgress,
   );
   try {
     if (answer.status !== 200) throw statusError(answer.status, retryAfterMs(answer.headers['retry-after']));

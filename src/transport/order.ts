@@ -40,7 +40,8 @@ const median = (xs: readonly number[]): number => {
  * winning attempt times when that is longer, clamped to 100 ms..2 s (RFC 8305 section 5). A
  * verified receipt takes several round trips, so on a slow network a 250 ms stagger would start
  * every route before the first could answer; it is never narrowed below the default, since each
- * extra parallel attempt is one more connection the censor sees.
+ * extra parallel attempt is one more connection the censor sees. Within one race, `race()` shortens
+ * it while no attempt is heard from (a blackhole: issue 6, finding 3).
  */
 export function staggerFrom(latenciesMs: readonly number[]): number {
   if (latenciesMs.length === 0) return DEFAULT_STAGGER_MS;

@@ -4,6 +4,9 @@
  * delivery, route-list updates and probes, so every request honours the same route rules: in
  * particular a proxied route never dials the center itself.
  *
+ * `onHeard` is called when the far end shows it is alive (a proxy's handshake answered, the
+ * center's TLS handshake done), for the race's pacing (src/transport/race.ts).
+ *
  * Contract: resolves with the answer (any status), or rejects with a RouteError (classified by the
  * phase that failed: connect, tls, request). The caller's signal cancels at once and destroys the
  * socket; per-phase timers are a backstop.
@@ -39,6 +42,7 @@ export async function requestOverRoute(
   req: RouteRequest,
   signal: AbortSignal,
   timeouts: Partial<PhaseTimeouts> = {},
+  onHeard?: () => void,
 ): Promise<HttpAnswer> {
   const t = { ...DEFAULT_TIMEOUTS, ...timeouts };
   let step = 'connect';
@@ -47,12 +51,17 @@ export async function requestOverRoute(
   try {
     stream = await openTunnel(route, p.signal);
     p.done();
+    // A proxy that answered its handshake has reached the center for us (a SOCKS5 success or a
+    // CONNECT 2xx comes only once it connected onward): the route is alive. A bare TCP accept is
+    // not a sign of life; a censor fakes it cheaply (issue 6, finding 3).
+    if (route.proxy) onHeard?.();
     if (route.url.protocol === 'https:') {
       step = 'tls';
       p = phase(signal, step, t.tls);
       const name = route.servername ?? route.url.hostname.replace(/^\[(.*)\]$/, '$1');
       stream = await upgradeTls(stream, { servername: name, identity: name, ...(route.ca ? { ca: route.ca } : {}) }, p.signal);
       p.done();
+      onHeard?.();
     }
     step = 'request';
     p = phase(signal, step, t.receipt);

@@ -92,8 +92,9 @@ describe('racing proxy routes', () => {
     ]);
     const ms = performance.now() - t0;
     expect(r.winner?.route).toBe('good');
-    expect(ms).toBeGreaterThanOrEqual(499);
-    expect(ms).toBeLessThan(800);
+    // 250 ms, then a delay shortened to 62 ms since neither has been heard from (issue 6, finding 3).
+    expect(ms).toBeGreaterThanOrEqual(311);
+    expect(ms).toBeLessThan(600);
     expect(r.attempts.map((a) => [a.route, a.outcome])).toEqual([
       ['slow', 'cancelled'],
       ['stalled', 'cancelled'],

@@ -171,8 +171,8 @@ async function updateRoutes(env: ActionEnv<RouteFlags & { timeout: number }>): P
   const held = await heldForRollback(home, center);
   const r = await race(
     g.routes,
-    async (id, signal) => {
-      const a = await requestOverRoute(byId.get(id)!, { method: 'GET', path: 'v1/routes' }, signal);
+    async (id, signal, progress) => {
+      const a = await requestOverRoute(byId.get(id)!, { method: 'GET', path: 'v1/routes' }, signal, {}, progress);
       if (a.status !== 200) throw new RouteError(`http-${a.status}`, a.status >= 500 || a.status === 429 ? 'server' : 'route', `HTTP ${a.status}`);
       const note = a.body.toString('utf8');
       try {

@@ -16,13 +16,22 @@ export interface LoadOptions {
   readonly seconds: number;
   /** How many answers to keep for checking afterwards. */
   readonly keep?: number;
+  /** The clients' source address (default: the system's choice, 127.0.0.1 on loopback). */
+  readonly localAddress?: string;
 }
 
 export interface LoadResult {
   /** 200 answers that arrived within the counted window. */
   readonly receipts: number;
   readonly perSecond: number;
+  /** Answers other than 200, and requests that got no answer. */
   readonly errors: number;
+  /** Requests that got no answer: the connection was reset or closed (a client reads censorship). */
+  readonly resets: number;
+  /** 503 answers (overloaded, with Retry-After), warm-up included. */
+  readonly overloaded: number;
+  /** 503 answers within the counted window. */
+  readonly overloadedCounted: number;
   readonly p50: number;
   readonly p99: number;
   /** Some 200 answers with the envelope they are for. */
@@ -78,7 +87,12 @@ function post(pool: Pool, path: string, body: Buffer, token: string): Promise<{ 
 }
 
 export async function load(opts: LoadOptions): Promise<LoadResult> {
-  const pool = new Pool(opts.url.origin, { connections: opts.clients, pipelining: 1, keepAliveTimeout: 60_000 });
+  const pool = new Pool(opts.url.origin, {
+    connections: opts.clients,
+    pipelining: 1,
+    keepAliveTimeout: 60_000,
+    ...(opts.localAddress ? { localAddress: opts.localAddress } : {}),
+  });
   const path = `${opts.url.pathname}v1/envelopes`;
   const nextEnvelope = envelopes();
   const nextToken = tokens();
@@ -88,6 +102,9 @@ export async function load(opts: LoadOptions): Promise<LoadResult> {
   const keep = opts.keep ?? 20;
   let receipts = 0;
   let errors = 0;
+  let resets = 0;
+  let overloaded = 0;
+  let overloadedCounted = 0;
   const latencies: number[] = [];
   const kept: { envelope: Buffer; body: string }[] = [];
   const client = async (): Promise<void> => {
@@ -97,14 +114,20 @@ export async function load(opts: LoadOptions): Promise<LoadResult> {
       try {
         const r = await post(pool, path, body, nextToken());
         const t1 = performance.now();
-        if (r.status !== 200) errors++;
-        else if (t1 >= from && t1 < end) {
+        if (r.status !== 200) {
+          errors++;
+          if (r.status === 503) {
+            overloaded++;
+            if (t1 >= from && t1 < end) overloadedCounted++;
+          }
+        } else if (t1 >= from && t1 < end) {
           receipts++;
           latencies.push(t1 - t0);
           if (kept.length < keep) kept.push({ envelope: body, body: r.text });
         }
       } catch {
         errors++;
+        resets++;
       }
     }
   };
@@ -112,5 +135,5 @@ export async function load(opts: LoadOptions): Promise<LoadResult> {
   await pool.close();
   latencies.sort((a, b) => a - b);
   const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? Number.NaN;
-  return { receipts, perSecond: receipts / opts.seconds, errors, p50: q(0.5), p99: q(0.99), kept };
+  return { receipts, perSecond: receipts / opts.seconds, errors, resets, overloaded, overloadedCounted, p50: q(0.5), p99: q(0.99), kept };
 }

@@ -2,7 +2,7 @@
  * `sealpost serve` (CLI spec): the intake server over the SQLite store. Reads only `log.key`
  * (spec 1: the intake needs no other secret), stores in `<data>/intake.sqlite`.
  */
-import { mkdir, open, readFile } from 'node:fs/promises';
+import { chmod, mkdir, open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
 import { centerNameFromKeyName, readSecretKeyFile } from '../crypto/keys.js';
@@ -12,11 +12,13 @@ import { openSqliteStore, SqliteStore, type SqliteStoreOptions } from './sqlite-
 
 export const DEFAULT_LISTEN = '127.0.0.1:8080';
 export const DB_FILE = 'intake.sqlite';
+/** The intake's connection cap when `limits.maxConnections` is not given (see server.ts). */
+const DEFAULT_MAX_CONNECTIONS = 1024;
 
 export interface ServeOptions {
   /** The folder of `keygen`'s key files; only `log.key` is read. */
   readonly keysDir: string;
-  /** The data folder (created with mode 0700); the tally later reads it. */
+  /** The data folder (made mode 0700, also when it exists); the tally later reads it. */
   readonly dataDir: string;
   /** `host:port` or `[v6]:port`; port 0 picks a free one. Default 127.0.0.1:8080. */
   readonly listen?: string;
@@ -25,6 +27,7 @@ export interface ServeOptions {
   readonly limits?: IntakeLimits;
   /** Group commit size (1 = one commit and fsync per request). */
   readonly maxBatch?: number;
+  /** Appends queued at most (default: half of `limits.maxConnections`). */
   readonly maxQueue?: number;
   readonly retryAfterSeconds?: number;
   readonly thread?: SqliteStoreOptions['thread'];
@@ -93,16 +96,24 @@ export async function startServe(opts: ServeOptions): Promise<Serving> {
   }
   const tls = opts.tlsCert && opts.tlsKey ? { cert: await readFile(opts.tlsCert), key: await readFile(opts.tlsKey) } : undefined;
     await mkdir(opts.dataDir, { recursive: true, mode: 0o700 });
+    // mkdir keeps the mode of a folder that exists (issue 6, finding 7): the envelopes are for the
+    // tally machine alone (spec 9 in spirit).
+    await chmod(opts.dataDir, 0o700);
+    // Each connection has at most one request being stored, so a queue as long as the connection
+    // cap would never fill: at half of it, a burst meets `503 overloaded` from the queue (issue 6,
+    // finding 6) before the waits grow long.
+    const maxConnections = opts.limits?.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
     store = await openSqliteStore({
       path: join(opts.dataDir, DB_FILE),
       maxBatch: opts.maxBatch,
-      maxQueue: opts.maxQueue,
+      maxQueue: opts.maxQueue ?? Math.max(1, Math.floor(maxConnections / 2)),
       retryAfterSeconds: opts.retryAfterSeconds,
       thread,
       ...(storeSigns ? { sign: { name: key.name, seed: key.secretKey } } : {}),
     });
     await syncDir(opts.dataDir);
-    const server = createIntakeServer({ store, signer, center, limits: opts.limits, tls, log: opts.log, ...(routeList ? { routeList } : {}) });
+    const limits = { ...(opts.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: opts.retryAfterSeconds }), ...opts.limits };
+    const server = createIntakeServer({ store, signer, center, limits, tls, log: opts.log, ...(routeList ? { routeList } : {}) });
     const url = await server.listen(host, port);
     const open = store;
     let closed: Promise<void> | undefined;

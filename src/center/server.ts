@@ -15,6 +15,8 @@ import { envelopeShapeError, MAX_ENVELOPE } from '../crypto/sizes.js';
 import { parseToken, readBody } from './http-body.js';
 import type { ReceiptSigner } from './signer.js';
 import { OverloadedError, type IntakeStore } from './store.js';
+import { Admission, type AdmissionCounts, type Conn } from './admission.js';
+import { clientErrorAnswer, CLOSE, fail, hasBody, rawAnswer, send } from './answers.js';
 
 export interface IntakeLimits {
   /** Whole request head, from the first byte (Node `headersTimeout`). Default 10 s. */
@@ -29,8 +31,27 @@ export interface IntakeLimits {
   readonly keepAliveTimeoutMs?: number;
   /** Largest request head in bytes (`maxHeaderSize`). Default 8 KiB. */
   readonly maxHeaderSize?: number;
-  /** Open connections at most; more are closed at once (`server.maxConnections`). Default 1024. */
+  /**
+   * Connections served at most. Beyond, an idle or slow one is shed, else the new one is answered
+   * `503 overloaded` (issue 6, finding 6; see `admission.ts`). Default 1024.
+   */
   readonly maxConnections?: number;
+  /**
+   * Connections served at most per client address (an IPv6 /64), within `maxConnections`.
+   * 0 turns it off: behind a reverse proxy every connection comes from the proxy. Default 64.
+   */
+  readonly maxConnectionsPerClient?: number;
+  /**
+   * Under overload, a connection idle (silent, kept alive, or with half a request head) for this
+   * long may be shed. Default 1 s: a burst of new connections stays first come, first served.
+   */
+  readonly idleGraceMs?: number;
+  /** Under overload, a request body that has been arriving for this long may be shed. Default 2 s. */
+  readonly sheddableBodyMs?: number;
+  /** How long a refused or shed connection may take to get its 503 and close. Default 3 s. */
+  readonly overloadGraceMs?: number;
+  /** `Retry-After` of a 503 for a refused or shed connection, seconds. Default 2. */
+  readonly retryAfterSeconds?: number;
   /** On close(), how long in-flight requests may finish before their connections are cut. Default 5 s. */
   readonly closeGraceMs?: number;
   /**
@@ -64,6 +85,8 @@ export interface IntakeServer {
   close(): Promise<void>;
   /** The underlying Node server (tests count its connections). */
   readonly server: http.Server;
+  /** Connections served, and refused or shed ones on their way out. */
+  connections(): AdmissionCounts;
 }
 
 const DEFAULTS: Required<IntakeLimits> = {
@@ -74,6 +97,11 @@ const DEFAULTS: Required<IntakeLimits> = {
   keepAliveTimeoutMs: 5_000,
   maxHeaderSize: 8 * 1024,
   maxConnections: 1024,
+  maxConnectionsPerClient: 64,
+  idleGraceMs: 1_000,
+  sheddableBodyMs: 2_000,
+  overloadGraceMs: 3_000,
+  retryAfterSeconds: 2,
   closeGraceMs: 5_000,
   backlog: 2048,
 };
@@ -81,49 +109,6 @@ const DEFAULTS: Required<IntakeLimits> = {
 const ENVELOPES = '/v1/envelopes';
 const HEALTHZ = '/healthz';
 const ROUTES = '/v1/routes';
-
-function hasBody(req: IncomingMessage): boolean {
-  return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
-}
-
-function send(res: ServerResponse, status: number, body: string, type: string, headers: readonly string[] = []): void {
-  if (res.headersSent || res.destroyed) return;
-  // A flat [name, value, ...] list: the cheapest form for Node on the hot path.
-  res.writeHead(status, ['content-type', type, 'content-length', String(Buffer.byteLength(body)), 'cache-control', 'no-store', ...headers]);
-  res.end(body);
-}
-
-const CLOSE = ['connection', 'close'] as const;
-
-/** `{"error": code, "message": English}` (spec 7). `close` ends the connection after the answer. */
-function fail(res: ServerResponse, status: number, code: string, opts: { close?: boolean; headers?: readonly string[] } = {}): void {
-  const body = JSON.stringify({ error: code, message: t(`center.error.${code}`, {}, 'en') });
-  send(res, status, body, 'application/json', [...(opts.headers ?? []), ...(opts.close ? CLOSE : [])]);
-}
-
-const REASONS: Record<number, string> = { 400: 'Bad Request', 408: 'Request Timeout', 431: 'Request Header Fields Too Large' };
-
-/** The answer to a request Node could not parse (or a timed-out one), written on the raw socket. */
-function clientErrorAnswer(err: NodeJS.ErrnoException, socket: Socket): void {
-  // As Node's own default: answer unless a response has started on this socket.
-  const inFlight = (socket as Socket & { _httpMessage?: { _headerSent?: boolean } })._httpMessage;
-  if (err.code === 'ECONNRESET' || !socket.writable || inFlight?._headerSent) {
-    socket.destroy();
-    return;
-  }
-  const [status, code] =
-    err.code === 'HPE_HEADER_OVERFLOW'
-      ? [431, 'headers-too-large']
-      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-        ? [408, 'timeout']
-        : [400, 'bad-request'];
-  const body = JSON.stringify({ error: code, message: t(`center.error.${code}`, {}, 'en') });
-  socket.end(
-    `HTTP/1.1 ${status} ${REASONS[status]}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
-      `connection: close\r\n\r\n${body}`,
-  );
-  socket.destroySoon();
-}
 
 export function createIntakeServer(opts: IntakeServerOptions): IntakeServer {
   const lim = { ...DEFAULTS, ...opts.limits };
@@ -142,14 +127,29 @@ export function createIntakeServer(opts: IntakeServerOptions): IntakeServer {
   const server: http.Server = opts.tls
     ? https.createServer({ ...nodeOpts, cert: opts.tls.cert, key: opts.tls.key, handshakeTimeout: lim.headersTimeoutMs })
     : http.createServer(nodeOpts);
-  server.maxConnections = lim.maxConnections;
   server.keepAliveTimeout = lim.keepAliveTimeoutMs;
+  // A client that half-closes after its request (`nc -q`, some HTTP/1.0 tools) still gets its
+  // answer: by default Node aborts the request on the client's FIN, and the client sees a close
+  // with no answer, which it reads as a reset (issue 6: a reset cools the route down).
+  (server as http.Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
+  const retryAfter = ['retry-after', String(lim.retryAfterSeconds)];
+  const admission = new Admission(lim, {
+    tls: opts.tls !== undefined,
+    answer: rawAnswer(503, 'overloaded', `retry-after: ${lim.retryAfterSeconds}\r\n`),
+    answerResponse: (res) => fail(res, 503, 'overloaded', { close: true, headers: retryAfter }),
+  });
+  admission.install(server);
 
-  async function intake(req: IncomingMessage, res: ServerResponse, expectContinue: boolean): Promise<void> {
+  async function intake(req: IncomingMessage, res: ServerResponse, expectContinue: boolean, conn: Conn | undefined): Promise<void> {
     // Spec 7: a declared length above the largest envelope is refused before any body byte is read.
     if (Number(req.headers['content-length'] ?? 0) > MAX_ENVELOPE) return fail(res, 413, 'too-large', { close: true });
     if (expectContinue) res.writeContinue();
+    if (conn) admission.bodyStarted(conn, res);
     const read = await readBody(req, MAX_ENVELOPE, lim.bodyIdleTimeoutMs);
+    if (conn) {
+      admission.bodyEnded(conn);
+      if (conn.fate === 'shed') return; // answered 503 while its body was still arriving
+    }
     if (read.kind === 'too-large') return fail(res, 413, 'too-large', { close: true });
     if (read.kind === 'idle') return fail(res, 408, 'timeout', { close: true });
     if (read.kind === 'aborted') return;
@@ -167,7 +167,8 @@ export function createIntakeServer(opts: IntakeServerOptions): IntakeServer {
       entry = await store.append({ idem, eh, envelope });
     } catch (err) {
       if (err instanceof OverloadedError) {
-        return fail(res, 503, 'overloaded', { headers: ['retry-after', String(err.retryAfterSeconds)] });
+        // Closed too: a client told to come back later need not hold a place meanwhile.
+        return fail(res, 503, 'overloaded', { close: true, headers: ['retry-after', String(err.retryAfterSeconds)] });
       }
       log(t('center.log.store-failed', { message: err instanceof Error ? err.message : String(err) }, 'en'));
       return fail(res, 500, 'internal');
@@ -178,16 +179,37 @@ export function createIntakeServer(opts: IntakeServerOptions): IntakeServer {
     send(res, 200, JSON.stringify({ id: eh.toString('hex'), receipt }), 'application/json', closing ? CLOSE : []);
   }
 
+  /**
+   * A request on a connection refused under overload: `503 overloaded`, after its body is read
+   * (up to the largest envelope), so that closing does not reset a client still sending. A client
+   * waiting for `100 Continue` has sent no body: it is answered at once.
+   */
+  async function refuse(req: IncomingMessage, res: ServerResponse, expectContinue: boolean): Promise<void> {
+    if (!expectContinue && Number(req.headers['content-length'] ?? 0) <= MAX_ENVELOPE && hasBody(req)) {
+      if ((await readBody(req, MAX_ENVELOPE, lim.bodyIdleTimeoutMs)).kind === 'aborted') return;
+    }
+    fail(res, 503, 'overloaded', { close: true, headers: retryAfter });
+  }
+
   async function route(req: IncomingMessage, res: ServerResponse, expectContinue: boolean): Promise<void> {
     req.on('error', () => {});
     res.on('error', () => {});
+    const conn = admission.requestStarted(req.socket);
+    if (conn) {
+      res.once('close', () => admission.requestEnded(conn));
+      if (conn.fate === 'shed') {
+        req.resume(); // already answered 503 as it was shed; read on so the close is no reset
+        return;
+      }
+      if (conn.fate === 'refused') return refuse(req, res, expectContinue);
+    }
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q < 0 ? url : url.slice(0, q);
     // A body we do not read ends the connection: Node would otherwise drain it, unbounded.
     const close = hasBody(req) || closing;
     if (path === ENVELOPES) {
-      if (req.method === 'POST') return intake(req, res, expectContinue);
+      if (req.method === 'POST') return intake(req, res, expectContinue, conn);
       return fail(res, 405, 'method-not-allowed', { close, headers: ['allow', 'POST'] });
     }
     if (path === ROUTES) {
@@ -213,11 +235,23 @@ export function createIntakeServer(opts: IntakeServerOptions): IntakeServer {
   server.on('request', handle(false));
   // Answer `Expect: 100-continue` ourselves, so an oversized body is refused before it is sent.
   server.on('checkContinue', handle(true));
+  // Any other expectation: 417 as every error, in JSON (issue 6, finding 7; RFC 9110 10.1.1).
+  server.on('checkExpectation', expectationFailed);
   server.on('clientError', clientErrorAnswer);
   server.on('tlsClientError', (_err: Error, socket: Socket) => socket.destroy());
 
+  function expectationFailed(req: IncomingMessage, res: ServerResponse): void {
+    req.on('error', () => {});
+    res.on('error', () => {});
+    const conn = admission.requestStarted(req.socket);
+    if (conn) res.once('close', () => admission.requestEnded(conn));
+    if (conn?.fate === 'shed') return void req.resume();
+    fail(res, 417, 'expectation-failed', { close: hasBody(req) || closing });
+  }
+
   return {
     server,
+    connections: () => admission.counts(),
     listen(host, port) {
       return new Promise<URL>((resolve, reject) => {
         const onError = (err: Error) => reject(err);
@@ -244,6 +278,7 @@ export function createIntakeServer(opts: IntakeServerOptions): IntakeServer {
           resolve();
         });
         server.closeIdleConnections();
+        admission.closeAll();
       });
     },
   };

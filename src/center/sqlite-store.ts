@@ -10,6 +10,7 @@
  * connection (WAL readers never block the writer).
  */
 import { existsSync } from 'node:fs';
+import { chmod, open as openFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { AppendItem, Entry, IntakeStore, StoredEntry } from './store.js';
@@ -50,6 +51,20 @@ interface Committer {
 }
 
 const WORKER_URL = new URL('./sqlite-worker.js', import.meta.url);
+
+/**
+ * The database and its WAL and shared-memory files, mode 0600 (issue 6, finding 7): SQLite
+ * creates them 0644 (less the umask), and the WAL and SHM files with the database file's mode
+ * (os_unix.c), so the database is created 0600 first and files of an older run are narrowed.
+ */
+async function makePrivate(path: string): Promise<void> {
+  await (await openFile(path, 'a', 0o600)).close();
+  for (const f of [path, `${path}-wal`, `${path}-shm`]) {
+    await chmod(f, 0o600).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') throw err;
+    });
+  }
+}
 const PAGE = 256;
 
 function mainCommitter(db: IntakeDb): Committer {
@@ -165,6 +180,7 @@ export class SqliteStore implements IntakeStore {
 
   /** Opens (and creates or migrates) the database. Throws when it cannot be opened. */
   static async open(opts: SqliteStoreOptions): Promise<SqliteStore> {
+    await makePrivate(opts.path);
     const thread = opts.thread ?? 'auto';
     const useWorker = thread === 'worker' || (thread === 'auto' && SqliteStore.workerAvailable());
     if (!useWorker) {

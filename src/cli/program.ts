@@ -4,7 +4,7 @@
  */
 import { Command, CommanderError, Help, Option } from 'commander';
 import { detectLang, setLang, t } from '../i18n/index.js';
-import { errorDocument, EXIT, type Io, type ExitCode } from './output.js';
+import { errorDocument, EXIT, Output, UsageError, type Io, type ExitCode } from './output.js';
 import type { Ctx } from './context.js';
 import { registerKeygen } from './commands/keygen.js';
 import { registerServe } from './commands/serve.js';
@@ -112,6 +112,8 @@ export async function run(argv: readonly string[], io: Io): Promise<ExitCode> {
       }
       return EXIT.usage;
     }
+    // An option parser's own UsageError (e.g. `--days -1`) is a usage error too, not an internal one.
+    if (err instanceof UsageError) return new Output(io, argv.includes('--json')).fail(err);
     throw err;
   }
   return ctx.exit;

@@ -19,6 +19,7 @@ const LIMITS = {
   keepAliveTimeoutMs: 2_000,
   maxHeaderSize: 4096,
   maxConnections: 50,
+  idleGraceMs: 0,
 };
 
 let center: TestCenter;
@@ -171,6 +172,17 @@ describe('broken and slow clients', () => {
     expect([0, 400]).toContain(status(r.data));
   });
 
+  it('a whole POST, then the client half-closes → still its receipt (a close without answer reads as a reset)', async () => {
+    const body = envelope();
+    const r = await raw(url, (s) => {
+      s.write(HEAD(`Content-Length: ${body.length}\r\n`));
+      s.end(body);
+    });
+    expect(status(r.data)).toBe(200);
+    expect(r.data).toContain('"receipt"');
+    storedByCase = 1;
+  });
+
   it('a body that stops halfway (client resets) → the server lets go of the socket', async () => {
     await raw(url, (s) => {
       s.write(HEAD('Content-Length: 16433\r\n'));
@@ -237,21 +249,37 @@ describe('broken and slow clients', () => {
     expect(r.data.match(/HTTP\/1\.1 200 /g)).toHaveLength(2);
   });
 
-  it('closes connections above maxConnections at once', async () => {
+  it('above maxConnections, sheds the oldest idle connection with a 503 and serves the new one (issue 6, finding 6)', async () => {
+    const { connect } = await import('node:net');
     const held = await Promise.all(
-      Array.from({ length: LIMITS.maxConnections }, async () => {
-        const { connect } = await import('node:net');
-        return new Promise<import('node:net').Socket>((resolve) => {
+      Array.from({ length: LIMITS.maxConnections }, () => {
+        return new Promise<{ s: import('node:net').Socket; data: string[]; closed: Promise<boolean> }>((resolve) => {
           const s = connect(Number(url.port), '127.0.0.1');
+          const data: string[] = [];
+          const closed = new Promise<boolean>((done) => s.on('close', (hadError) => done(hadError)));
           // A complete request answered keeps the connection open (keep-alive) and proves it was accepted.
-          s.once('data', () => resolve(s));
+          s.on('data', (d: Buffer) => {
+            data.push(d.toString('latin1'));
+            if (data.length === 1) resolve({ s, data, closed });
+          });
           s.write('GET /healthz HTTP/1.1\r\nHost: intake\r\n\r\n');
         });
       }),
     );
-    const extra = await raw(url, (s) => s.write('GET /healthz HTTP/1.1\r\nHost: intake\r\n\r\n'));
-    expect(extra.data).toBe('');
-    for (const s of held) s.destroy();
+    const extra = await raw(url, (s) => s.write('GET /healthz HTTP/1.1\r\nHost: intake\r\nConnection: close\r\n\r\n'));
+    expect(status(extra.data)).toBe(200);
+    // The first one kept alive was the oldest idle: answered 503 and closed, not reset.
+    expect(await held[0]!.closed).toBe(false);
+    const shed = held[0]!.data.join('');
+    expect(shed).toMatch(/HTTP\/1\.1 503 .*\r\n[^]*retry-after: \d+\r\n[^]*"overloaded"/);
+    for (const h of held) h.s.destroy();
     await sockets.allClosed();
+  });
+
+  it('an unknown Expect → 417 in JSON, like every other error (issue 6, finding 7)', async () => {
+    const r = await raw(url, (s) => s.write(HEAD('Content-Length: 1073\r\nExpect: something-else\r\n')));
+    expect(status(r.data)).toBe(417);
+    expect(r.data).toMatch(/content-type: application\/json/i);
+    expect(JSON.parse(r.data.slice(r.data.indexOf('\r\n\r\n') + 4))).toEqual({ error: 'expectation-failed', message: expect.any(String) });
   });
 });

@@ -5,7 +5,7 @@
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFile, mkdir, readFile, stat } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Agent } from 'undici';
@@ -55,10 +55,13 @@ describe('a server child killed with SIGKILL under load', () => {
 
     // The restarted server answers every receipted envelope with its byte-identical receipt.
     const second = await startChild({ keysDir: center.keysDir, dataDir, listen: '127.0.0.1:0' });
+    // Within the intake's 64 connections per client address (issue 6, finding 6).
+    const again2 = new Agent({ connections: 32 });
     try {
-      const again = await Promise.all(got.map((g) => post(second.url, g.env, g.tok)));
+      const again = await Promise.all(got.map((g) => post(second.url, g.env, g.tok, again2)));
       again.forEach((a, i) => expect(a.json<{ receipt: string }>().receipt).toBe(got[i]!.receipt));
     } finally {
+      await again2.destroy();
       second.proc.kill('SIGTERM');
       expect((await second.exited).code).toBe(0);
     }
@@ -103,6 +106,28 @@ describe('startServe', () => {
     } finally {
       await s.close();
     }
+  });
+
+  it('makes an existing 0755 data folder 0700 and its database files 0600 (issue 6, finding 7)', async () => {
+    const dataDir = join(center.dir, 'open-folder');
+    await mkdir(dataDir);
+    await chmod(dataDir, 0o755);
+    const files = ['intake.sqlite', 'intake.sqlite-wal', 'intake.sqlite-shm'];
+    const modes = async () => Promise.all([dataDir, ...files.map((f) => join(dataDir, f))].map(async (p) => (await stat(p)).mode & 0o777));
+    const once = async () => {
+      const s = await startServe({ keysDir: center.keysDir, dataDir, listen: '127.0.0.1:0' });
+      try {
+        expect((await post(s.url, envelope(), token())).status).toBe(200);
+        expect(await modes()).toEqual([0o700, 0o600, 0o600, 0o600]);
+      } finally {
+        await s.close();
+      }
+    };
+    await once();
+    // Files an older version left 0644 are narrowed too.
+    await chmod(dataDir, 0o755);
+    for (const f of files) await chmod(join(dataDir, f), 0o644).catch(() => {});
+    await once();
   });
 
   it('refuses a key file of another kind', async () => {

@@ -3,7 +3,32 @@ import type { Command } from 'commander';
 import { t } from '../../i18n/index.js';
 import { action, type Ctx } from '../context.js';
 import { loadServe } from '../home.js';
-import { EXIT } from '../output.js';
+import { EXIT, UsageError } from '../output.js';
+
+/**
+ * A whole number of at least `min` for `flag`, or undefined when not given. Checked in the action
+ * rather than as a commander parser, whose throws would not reach the CLI's usage errors.
+ */
+function count(flag: string, v: string | undefined, min: number): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || !Number.isSafeInteger(n) || n < min) {
+    throw new UsageError('bad-flag', `bad ${flag}`, { key: 'cli.serve.bad-count', params: { flag, min: String(min) } });
+  }
+  return n;
+}
+
+interface ServeFlags {
+  keys: string;
+  data: string;
+  listen: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  routes?: string;
+  maxConnections?: string;
+  maxPerClient?: string;
+  behindProxy?: boolean;
+}
 
 export function registerServe(program: Command, ctx: Ctx): Command {
   return program
@@ -15,8 +40,21 @@ export function registerServe(program: Command, ctx: Ctx): Command {
     .option('--tls-cert <file>', t('cli.serve.opt.tls-cert'))
     .option('--tls-key <file>', t('cli.serve.opt.tls-key'))
     .option('--routes <file>', t('cli.serve.opt.routes'))
+    // Issue 6, finding 6: the connection caps, and none per address behind a reverse proxy.
+    .option('--max-connections <n>', t('cli.serve.opt.max-connections'))
+    .option('--max-per-client <n>', t('cli.serve.opt.max-per-client'))
+    .option('--behind-proxy', t('cli.serve.opt.behind-proxy'))
     .action(
-      action<{ keys: string; data: string; listen: string; tlsCert?: string; tlsKey?: string; routes?: string }>(ctx, async ({ opts, out }) => {
+      action<ServeFlags>(ctx, async ({ opts, out }) => {
+        if (opts.behindProxy && opts.maxPerClient !== undefined) {
+          throw new UsageError('bad-flag', '--behind-proxy and --max-per-client do not go together', { key: 'cli.serve.proxy-and-cap' });
+        }
+        const maxConnections = count('--max-connections', opts.maxConnections, 1);
+        const perClient = opts.behindProxy ? 0 : count('--max-per-client', opts.maxPerClient, 0);
+        const limits = {
+          ...(maxConnections === undefined ? {} : { maxConnections }),
+          ...(perClient === undefined ? {} : { maxConnectionsPerClient: perClient }),
+        };
         // Loaded on use: the CLI starts fast for the commands that do not need SQLite.
         const { startServe } = await loadServe();
         const server = await startServe({
@@ -26,6 +64,7 @@ export function registerServe(program: Command, ctx: Ctx): Command {
           ...(opts.tlsCert ? { tlsCert: resolve(opts.tlsCert) } : {}),
           ...(opts.tlsKey ? { tlsKey: resolve(opts.tlsKey) } : {}),
           ...(opts.routes ? { routes: resolve(opts.routes) } : {}),
+          limits,
         });
         // Exactly this line on stdout when ready (CLI spec): scripts and tests wait for it.
         out.data(`listening on ${server.url.toString()}`);

@@ -20,15 +20,15 @@ export { generateCenterKeys, readSecretKeyFile } from './crypto/keys.js';
 export { parseCenterFile, readCenterFile } from './crypto/center-file.js';
 export type { Center, CenterFile, RouteSpec } from './crypto/center-file.js';
 
-export { parseRoute, parseProxyUrl, checkProxyPolicy, throughProxy } from './transport/route.js';
-export type { Route, RouteKind } from './transport/route.js';
+export { parseRoute, parseProxyUrl, checkProxyPolicy, throughProxy } from './transport/routes/route.js';
+export type { Route, RouteKind } from './transport/routes/route.js';
 export { deliver } from './transport/deliver.js';
 export type { Delivered, DeliverOptions, PhaseTimeouts } from './transport/deliver.js';
-export { race } from './transport/race.js';
-export type { Attempt, RaceOptions, RaceResult } from './transport/race.js';
-export { RouteHealth } from './transport/health.js';
-export { gatherRoutes } from './transport/sources.js';
-export { signRouteList, verifyRouteList } from './transport/route-list.js';
+export { race } from './transport/race/race.js';
+export type { Attempt, RaceOptions, RaceResult } from './transport/race/race.js';
+export { RouteHealth } from './transport/race/health.js';
+export { gatherRoutes } from './transport/routes/sources.js';
+export { signRouteList, verifyRouteList } from './transport/routes/route-list.js';
 
 export { Outbox } from './outbox/outbox.js';
 export type { OutboxItem } from './outbox/outbox.js';

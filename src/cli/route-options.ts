@@ -1,12 +1,12 @@
 /**
  * The CLI spec's route options, shared by every command that talks to the center (`submit`,
  * `routes test|update`, later `outbox flush` and `verify`), and the one place that turns them
- * into routes (src/transport/sources.ts), printing its warnings.
+ * into routes (src/transport/routes/sources.ts), printing its warnings.
  */
 import type { Command } from 'commander';
 import type { Center } from '../crypto/center-file.js';
 import { t } from '../i18n/index.js';
-import { gatherRoutes, type GatheredRoutes } from '../transport/sources.js';
+import { gatherRoutes, type GatheredRoutes } from '../transport/routes/sources.js';
 import type { ActionEnv } from './context.js';
 import { loadCenter } from './home.js';
 import { UsageError } from './output.js';

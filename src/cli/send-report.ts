@@ -7,9 +7,9 @@ import type { Center } from '../crypto/center-file.js';
 import { t } from '../i18n/index.js';
 import type { Outbox, OutboxItem } from '../outbox/outbox.js';
 import { sendItem } from '../outbox/send.js';
-import type { Route } from '../transport/route.js';
+import type { Route } from '../transport/routes/route.js';
 import type { PhaseTimeouts } from '../transport/deliver.js';
-import type { RouteHealth } from '../transport/health.js';
+import type { RouteHealth } from '../transport/race/health.js';
 import { EXIT, table, type ExitCode, type Output } from './output.js';
 
 export interface SendReportOptions {

@@ -4,9 +4,9 @@
  * `outbox flush` (exit 3 in the CLI).
  */
 import { deliver, type CenterIdentity, type Delivered, type PhaseTimeouts } from '../transport/deliver.js';
-import { race, type Attempt, type RaceOptions } from '../transport/race.js';
-import type { Route } from '../transport/route.js';
-import type { RouteHealth } from '../transport/health.js';
+import { race, type Attempt, type RaceOptions } from '../transport/race/race.js';
+import type { Route } from '../transport/routes/route.js';
+import type { RouteHealth } from '../transport/race/health.js';
 import type { Outbox, OutboxItem } from './outbox.js';
 
 export interface SendOptions extends RaceOptions {

@@ -16,7 +16,7 @@ import { InputError, VerifyError } from '../errors.js';
 import type { HttpAnswer } from './http.js';
 import { classify, statusError } from './outcome.js';
 import { requestOverRoute, type PhaseTimeouts } from './request.js';
-import type { Route } from './route.js';
+import type { Route } from './routes/route.js';
 
 export { DEFAULT_TIMEOUTS, type PhaseTimeouts } from './request.js';
 

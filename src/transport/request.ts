@@ -5,7 +5,7 @@
  * particular a proxied route never dials the center itself.
  *
  * `onHeard` is called when the far end shows it is alive (a proxy's handshake answered, the
- * center's TLS handshake done), for the race's pacing (src/transport/race.ts).
+ * center's TLS handshake done), for the race's pacing (src/transport/race/race.ts).
  *
  * Contract: resolves with the answer (any status), or rejects with a RouteError (classified by the
  * phase that failed: connect, tls, request). The caller's signal cancels at once and destroys the
@@ -13,11 +13,11 @@
  */
 import type { Duplex } from 'node:stream';
 import { phase } from './deadline.js';
-import { upgradeTls } from './dial.js';
+import { upgradeTls } from './tunnel/dial.js';
 import { exchange, type HttpAnswer } from './http.js';
 import { classify } from './outcome.js';
-import type { Route } from './route.js';
-import { openTunnel } from './tunnel.js';
+import type { Route } from './routes/route.js';
+import { openTunnel } from './tunnel/tunnel.js';
 
 export interface PhaseTimeouts {
   /** TCP connect, or reaching the server through a proxy (proxy handshake included). */

@@ -9,7 +9,7 @@ import { startCenter, type TestCenter } from '../harness/center.js';
 import { resetAfterHello, type Peer } from '../harness/censor.js';
 import { sealpost } from '../harness/cli.js';
 import { seedDistinctTags } from '../harness/health-file.js';
-import { argRoutes } from '../../src/transport/route.js';
+import { argRoutes } from '../../src/transport/routes/route.js';
 
 let c: TestCenter;
 let rst: Peer;

@@ -12,9 +12,9 @@ import { join } from 'node:path';
 import type { RouteSpec } from '../../src/crypto/center-file.js';
 import { generateCenterKeys, readSecretKeyFile } from '../../src/crypto/keys.js';
 import { NoteSigner } from '../../src/crypto/note.js';
-import { RouteHealth } from '../../src/transport/health.js';
-import { parseRoute } from '../../src/transport/route.js';
-import { signRouteList } from '../../src/transport/route-list.js';
+import { RouteHealth } from '../../src/transport/race/health.js';
+import { parseRoute } from '../../src/transport/routes/route.js';
+import { signRouteList } from '../../src/transport/routes/route-list.js';
 import { sealpost } from '../harness/cli.js';
 import { seedDistinctTags } from '../harness/health-file.js';
 

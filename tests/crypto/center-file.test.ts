@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { parseCenterFile } from '../../src/crypto/center-file.js';
 import { parseSecretKeyFile, serializeSecretKeyFile } from '../../src/crypto/keys.js';
-import { parseRoute } from '../../src/transport/route.js';
+import { parseRoute } from '../../src/transport/routes/route.js';
 import { InputError } from '../../src/errors.js';
 
 const example = readFileSync(new URL('../../config/center.example.json', import.meta.url));

@@ -4,7 +4,7 @@ import { expect } from 'vitest';
 import { sealEnvelope } from '../../src/crypto/envelope.js';
 import { RouteError } from '../../src/errors.js';
 import { deliver, type Delivered, type PhaseTimeouts } from '../../src/transport/deliver.js';
-import type { Route } from '../../src/transport/route.js';
+import type { Route } from '../../src/transport/routes/route.js';
 import type { TestCenter } from './center.js';
 import type { Peer } from './censor.js';
 

@@ -6,8 +6,8 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { routeTag } from '../../src/transport/health-net.js';
-import type { Route } from '../../src/transport/route.js';
+import { routeTag } from '../../src/transport/race/health-net.js';
+import type { Route } from '../../src/transport/routes/route.js';
 
 export async function seedDistinctTags(home: string, routes: readonly Route[]): Promise<void> {
   for (let i = 0; i < 256; i++) {

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { sealEnvelope } from '../../src/crypto/envelope.js';
 import { RouteError } from '../../src/errors.js';
 import { deliver } from '../../src/transport/deliver.js';
-import { parseProxyUrl, parseRoute, throughProxy, type Route } from '../../src/transport/route.js';
+import { parseProxyUrl, parseRoute, throughProxy, type Route } from '../../src/transport/routes/route.js';
 import { startCenter, type TestCenter } from '../harness/center.js';
 import { TEST_CA } from '../harness/censor.js';
 import { daemon, have, type Daemon } from '../harness/daemon.js';

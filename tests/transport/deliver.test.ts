@@ -6,7 +6,7 @@ import { sealEnvelope, envelopeIdHex } from '../../src/crypto/envelope.js';
 import { NoteSigner } from '../../src/crypto/note.js';
 import { signReceipt } from '../../src/crypto/receipt.js';
 import { deliver, retryAfterMs } from '../../src/transport/deliver.js';
-import { parseRoute } from '../../src/transport/route.js';
+import { parseRoute } from '../../src/transport/routes/route.js';
 import { MS, settled, tryDeliver } from '../harness/attempt.js';
 import { startCenter, type TestCenter } from '../harness/center.js';
 import { answering, hangAfterAccept, resetAfterHello, TEST_CA, tlsAnswering, tlsPair } from '../harness/censor.js';

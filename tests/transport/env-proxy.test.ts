@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
-import { envProxyFor, noProxyMatches, proxyForUrl } from '../../src/transport/env-proxy.js';
+import { envProxyFor, noProxyMatches, proxyForUrl } from '../../src/transport/routes/env-proxy.js';
 
 const P = (env: NodeJS.ProcessEnv, url: string) => proxyForUrl(url, env)?.href ?? null;
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { NetworkInterfaceInfo } from 'node:os';
-import { networkId, networkKey, networkTag, routeKey, routeKindWord, routeTag } from '../../src/transport/health-net.js';
+import { networkId, networkKey, networkTag, routeKey, routeKindWord, routeTag } from '../../src/transport/race/health-net.js';
 import type { RouteSpec } from '../../src/crypto/center-file.js';
-import { parseRoute, throughProxy } from '../../src/transport/route.js';
+import { parseRoute, throughProxy } from '../../src/transport/routes/route.js';
 
 const v4 = (address: string, internal = false): NetworkInterfaceInfo => ({
   address,

@@ -11,11 +11,11 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RouteError } from '../../src/errors.js';
-import { RouteHealth, type HealthOptions } from '../../src/transport/health.js';
-import { networkTag, routeTag } from '../../src/transport/health-net.js';
+import { RouteHealth, type HealthOptions } from '../../src/transport/race/health.js';
+import { networkTag, routeTag } from '../../src/transport/race/health-net.js';
 import { classify, statusError } from '../../src/transport/outcome.js';
-import type { Attempt } from '../../src/transport/race.js';
-import { parseRoute, throughProxy, type Route } from '../../src/transport/route.js';
+import type { Attempt } from '../../src/transport/race/race.js';
+import { parseRoute, throughProxy, type Route } from '../../src/transport/routes/route.js';
 
 const T0 = 1_700_000_000_500;
 const SEC = 1000;

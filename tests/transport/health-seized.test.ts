@@ -13,11 +13,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RouteSpec } from '../../src/crypto/center-file.js';
 import { t } from '../../src/i18n/index.js';
-import { RouteHealth, type HealthOptions } from '../../src/transport/health.js';
-import * as hn from '../../src/transport/health-net.js';
+import { RouteHealth, type HealthOptions } from '../../src/transport/race/health.js';
+import * as hn from '../../src/transport/race/health-net.js';
 import { classify } from '../../src/transport/outcome.js';
-import type { Attempt } from '../../src/transport/race.js';
-import { parseRoute, type Route } from '../../src/transport/route.js';
+import type { Attempt } from '../../src/transport/race/race.js';
+import { parseRoute, type Route } from '../../src/transport/routes/route.js';
 
 const T0 = 1_700_000_000_500;
 const T0S = Math.floor(T0 / 1000);

@@ -10,10 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { open } from '../../src/crypto/at-rest.js';
 import { RouteError } from '../../src/errors.js';
-import { RouteHealth, type HealthOptions } from '../../src/transport/health.js';
+import { RouteHealth, type HealthOptions } from '../../src/transport/race/health.js';
 import { Cancelled, classify, statusError } from '../../src/transport/outcome.js';
-import type { Attempt } from '../../src/transport/race.js';
-import { parseRoute, type Route } from '../../src/transport/route.js';
+import type { Attempt } from '../../src/transport/race/race.js';
+import { parseRoute, type Route } from '../../src/transport/routes/route.js';
 
 const T0 = 1_700_000_000_500;
 const SEC = 1000;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
-import { cryptoRandom, orderRoutes, shuffle, staggerFrom, type Candidate } from '../../src/transport/order.js';
-import { parseRoute, type Route } from '../../src/transport/route.js';
+import { cryptoRandom, orderRoutes, shuffle, staggerFrom, type Candidate } from '../../src/transport/race/order.js';
+import { parseRoute, type Route } from '../../src/transport/routes/route.js';
 import { seeded } from '../harness/prng.js';
 
 

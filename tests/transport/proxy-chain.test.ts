@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { sealEnvelope } from '../../src/crypto/envelope.js';
 import { deliver } from '../../src/transport/deliver.js';
-import { parseProxyUrl, parseRoute, throughProxy } from '../../src/transport/route.js';
+import { parseProxyUrl, parseRoute, throughProxy } from '../../src/transport/routes/route.js';
 import { startCenter, type TestCenter } from '../harness/center.js';
 import { hangAfterRequest, slowConnectProxy, TEST_CA, tlsConnectProxy, tlsPair, type Peer } from '../harness/censor.js';
 import { installDnsSpy } from '../harness/dns-spy.js';

@@ -12,8 +12,8 @@ import { Server as ProxyChain } from 'proxy-chain';
 import socks from '@mongodb-js/socksv5';
 import { sealEnvelope } from '../../src/crypto/envelope.js';
 import { deliver } from '../../src/transport/deliver.js';
-import { race } from '../../src/transport/race.js';
-import { parseRoute, type Route } from '../../src/transport/route.js';
+import { race } from '../../src/transport/race/race.js';
+import { parseRoute, type Route } from '../../src/transport/routes/route.js';
 import { startCenter, type TestCenter } from '../harness/center.js';
 import { hangAfterRequest, slowConnectProxy, type Peer } from '../harness/censor.js';
 

@@ -8,7 +8,7 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 // @ts-expect-error: the package ships no types; tests only use createServer and auth.
 import socks from '@mongodb-js/socksv5';
 import { Cancelled } from '../../src/transport/outcome.js';
-import { parseRoute, type Route } from '../../src/transport/route.js';
+import { parseRoute, type Route } from '../../src/transport/routes/route.js';
 import { settled, tryDeliver } from '../harness/attempt.js';
 import { startCenter, type TestCenter } from '../harness/center.js';
 import { hangAfterRequest, resetAfterHello, TEST_CA } from '../harness/censor.js';

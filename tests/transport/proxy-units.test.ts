@@ -5,13 +5,13 @@
 import { describe, expect, it } from 'vitest';
 import { PassThrough } from 'node:stream';
 import { RouteError } from '../../src/errors.js';
-import { checkTargetHost, proxyCredentials } from '../../src/transport/proxy-common.js';
-import { connectStatus, MAX_PROXY_HEAD, ProxyHeadError, readProxyHead } from '../../src/transport/proxy-http-head.js';
-import { judgeSocksReplies } from '../../src/transport/proxy-socks-reply.js';
+import { checkTargetHost, proxyCredentials } from '../../src/transport/tunnel/proxy-common.js';
+import { connectStatus, MAX_PROXY_HEAD, ProxyHeadError, readProxyHead } from '../../src/transport/tunnel/proxy-http-head.js';
+import { judgeSocksReplies } from '../../src/transport/tunnel/proxy-socks-reply.js';
 import { classify } from '../../src/transport/outcome.js';
-import { parseProxyUrl, parseRoute } from '../../src/transport/route.js';
-import { connectRequest, connectTunnel } from '../../src/transport/tunnel-connect.js';
-import { socksTunnel } from '../../src/transport/tunnel-socks.js';
+import { parseProxyUrl, parseRoute } from '../../src/transport/routes/route.js';
+import { connectRequest, connectTunnel } from '../../src/transport/tunnel/connect.js';
+import { socksTunnel } from '../../src/transport/tunnel/socks.js';
 
 describe('CONNECT request and answer', () => {
   it('names the target in authority form (IPv6 bracketed), with Basic credentials only when given', () => {

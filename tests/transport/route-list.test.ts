@@ -6,8 +6,8 @@ import { parseCenterFile, type Center, type RouteSpec } from '../../src/crypto/c
 import { generateCenterKeys, readSecretKeyFile } from '../../src/crypto/keys.js';
 import { NoteSigner } from '../../src/crypto/note.js';
 import { InputError, VerifyError } from '../../src/errors.js';
-import { formatTime, parseTime, signRouteList, verifyRouteList } from '../../src/transport/route-list.js';
-import { loadHeldRoutes, routeListPath, storeRouteList } from '../../src/transport/route-store.js';
+import { formatTime, parseTime, signRouteList, verifyRouteList } from '../../src/transport/routes/route-list.js';
+import { loadHeldRoutes, routeListPath, storeRouteList } from '../../src/transport/routes/route-store.js';
 
 const H = 3600_000;
 const DAY = 24 * H;

@@ -6,9 +6,9 @@ import { parseCenterFile, type Center, type RouteSpec } from '../../src/crypto/c
 import { generateCenterKeys, readSecretKeyFile } from '../../src/crypto/keys.js';
 import { NoteSigner } from '../../src/crypto/note.js';
 import { InputError } from '../../src/errors.js';
-import { signRouteList } from '../../src/transport/route-list.js';
-import { storeRouteList } from '../../src/transport/route-store.js';
-import { gatherRoutes, type GatherOptions } from '../../src/transport/sources.js';
+import { signRouteList } from '../../src/transport/routes/route-list.js';
+import { storeRouteList } from '../../src/transport/routes/route-store.js';
+import { gatherRoutes, type GatherOptions } from '../../src/transport/routes/sources.js';
 
 const H = 3600_000;
 const NOW = Date.parse('2026-06-01T12:00:00Z');

@@ -15,7 +15,7 @@ import { generateCenterKeys } from '../../crypto/keys.js';
 import { t } from '../../i18n/index.js';
 import { Outbox } from '../../outbox/outbox.js';
 import { composeStatement, serializeStatement } from '../../statement/index.js';
-import { parseRoute } from '../../transport/route.js';
+import { parseRoute } from '../../transport/routes/route.js';
 import { action, type Ctx } from '../context.js';
 import { loadServe } from '../home.js';
 import { blackhole, liar, resetter, socks5, type DemoPeer } from '../../demo/peers.js';

@@ -2,7 +2,7 @@
  * `sealpost routes [list | test | update | sign | import]` (CLI spec, wire spec 6, issue 3 point 4).
  *
  * - `list` (the default): the routes a delivery would race, with their source and their health
- *   on this network (src/transport/health.ts), on stdout.
+ *   on this network (src/transport/race/health.ts), on stdout.
  * - `test`: probes every route once, in parallel, with a short deadline: `GET v1/routes`, which
  *   must verify when the route serves one; on a 404 (a center that publishes no list) `GET healthz`
  *   must answer `200 ok`. Exit 0 when at least one route works, 3 when none does.
@@ -21,11 +21,11 @@ import { centerNameFromKeyName, keyNameFor, readSecretKeyFile } from '../../cryp
 import { NoteSigner } from '../../crypto/note.js';
 import { InputError, RouteError, VerifyError } from '../../errors.js';
 import { t } from '../../i18n/index.js';
-import { race } from '../../transport/race.js';
-import { HEALTH_STATE_KEYS, RouteHealth, type RouteHealthInfo } from '../../transport/health.js';
-import type { Route } from '../../transport/route.js';
-import { formatTime, MAX_ROUTE_LIST_BYTES, signRouteList, verifyRouteList, type RouteList } from '../../transport/route-list.js';
-import { heldForRollback, storeRouteList } from '../../transport/route-store.js';
+import { race } from '../../transport/race/race.js';
+import { HEALTH_STATE_KEYS, RouteHealth, type RouteHealthInfo } from '../../transport/race/health.js';
+import type { Route } from '../../transport/routes/route.js';
+import { formatTime, MAX_ROUTE_LIST_BYTES, signRouteList, verifyRouteList, type RouteList } from '../../transport/routes/route-list.js';
+import { heldForRollback, storeRouteList } from '../../transport/routes/route-store.js';
 import { action, type ActionEnv, type Ctx } from '../context.js';
 import { addRouteOptions, gather, positive, type RouteFlags } from '../route-options.js';
 import { loadCenter } from '../home.js';
@@ -62,7 +62,7 @@ function noRoutes(out: Output): void {
   out.hint('cli.hint.route');
 }
 
-/** Route health on this network (src/transport/health.ts), for `routes list`. */
+/** Route health on this network (src/transport/race/health.ts), for `routes list`. */
 function healthJson(i: RouteHealthInfo) {
   return {
     state: i.state,

@@ -28,7 +28,7 @@ export function registerSubmit(program: Command, ctx: Ctx): Command {
       const outbox = new Outbox(home);
       const item = await outbox.add(envelope);
       if (opts.keepReceipts) out.warning('cli.keep-receipts-later');
-      const [{ sendAndReport }, { RouteHealth }] = await Promise.all([import('../send-report.js'), import('../../transport/health.js')]);
+      const [{ sendAndReport }, { RouteHealth }] = await Promise.all([import('../send-report.js'), import('../../transport/race/health.js')]);
       const health = await RouteHealth.load(home);
       return sendAndReport(out, outbox, item, center, g.routes, {
         health,

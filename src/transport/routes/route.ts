@@ -1,9 +1,9 @@
 /**
  * Routes (spec 6): how a client reaches the center. A route is parsed once from its JSON spec into
- * a typed value; src/transport/tunnel.ts turns it into a socket.
+ * a typed value; src/transport/tunnel/tunnel.ts turns it into a socket.
  */
-import type { RouteSpec } from '../crypto/center-file.js';
-import { InputError } from '../errors.js';
+import type { RouteSpec } from '../../crypto/center-file.js';
+import { InputError } from '../../errors.js';
 
 export type RouteKind = RouteSpec['kind'];
 

@@ -6,7 +6,7 @@
 import { connect as netConnect, isIP, type Socket } from 'node:net';
 import { checkServerIdentity, connect as tlsConnect, type SecureContext, type TLSSocket } from 'node:tls';
 import type { Duplex } from 'node:stream';
-import { raceSignal } from './deadline.js';
+import { raceSignal } from '../deadline.js';
 
 /** Opens a TCP connection to host:port; rejects with the signal's reason on abort (socket destroyed). */
 export function dialTcp(host: string, port: number, signal: AbortSignal): Promise<Socket> {

@@ -6,7 +6,7 @@
 import type { Duplex } from 'node:stream';
 import { createSecureContext, rootCertificates, type SecureContext, type TLSSocket } from 'node:tls';
 import { upgradeTls } from './dial.js';
-import type { Route } from './route.js';
+import type { Route } from '../routes/route.js';
 
 const contexts = new Map<string, SecureContext>();
 

@@ -6,7 +6,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
-import type { Center } from '../crypto/center-file.js';
+import type { Center } from '../../crypto/center-file.js';
 import { MAX_ROUTE_LIST_BYTES, openRouteList, verifyRouteList, type RouteList } from './route-list.js';
 
 export const ROUTE_LIST_FILE = 'routes.note';

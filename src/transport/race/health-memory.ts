@@ -1,16 +1,16 @@
 /**
  * The full route memory (issue 3, Build 3), kept only in a file sealed with a passphrase (issue 6,
- * finding 5; the memory kept without one is src/transport/health-plain.ts), and how one attempt
+ * finding 5; the memory kept without one is src/transport/race/health-plain.ts), and how one attempt
  * changes it. Pure: no I/O, the clock and the coin are arguments. Times are seconds since the
  * epoch, but a success or a failure is kept to the hour (wire spec 9: delivery times no finer than
  * the hour); only a cool-down's end is to the second, and it is dropped once it has passed.
  */
-import type { FailureClass } from '../errors.js';
-import { fromBase64 } from '../crypto/base64.js';
+import type { FailureClass } from '../../errors.js';
+import { fromBase64 } from '../../crypto/base64.js';
 import { networkKey, routeKey } from './health-net.js';
 import type { Candidate, Random } from './order.js';
 import type { Attempt } from './race.js';
-import type { Route } from './route.js';
+import type { Route } from '../routes/route.js';
 
 export type HealthState = 'good' | 'cooling' | 'failed-config' | 'unknown';
 
@@ -23,7 +23,7 @@ export interface RouteHealthInfo {
   readonly lastOutcome?: string;
   /**
    * Tried first, with a head start: this network's last good route; without a passphrase, a route
-   * of the kind that last delivered (the file names no route: src/transport/health-plain.ts).
+   * of the kind that last delivered (the file names no route: src/transport/race/health-plain.ts).
    */
   readonly lastGood: boolean;
 }
@@ -32,7 +32,7 @@ export type Learned = Exclude<FailureClass, 'cancelled'> | 'delivered' | undefin
 
 /**
  * A network's route memory as one kind of health file keeps it: the full one (sealed with a
- * passphrase, below) or the plain one (src/transport/health-plain.ts). Pure: no I/O.
+ * passphrase, below) or the plain one (src/transport/race/health-plain.ts). Pure: no I/O.
  */
 export interface Memory {
   /** The routes with what is known of each, for `orderRoutes`, and this network's recent winning times. */
@@ -70,7 +70,7 @@ export interface NetworkMemory {
 /** The plaintext of a sealed health file (src/crypto/at-rest.ts). */
 export interface HealthFile {
   v: 3;
-  /** Base64 of 16 random bytes that salt every key of this file (src/transport/health-net.ts). */
+  /** Base64 of 16 random bytes that salt every key of this file (src/transport/race/health-net.ts). */
   salt: string;
   nets: Record<string, NetworkMemory>;
 }

@@ -15,12 +15,12 @@
  * Ordering: the routes of the remembered kind first (the first of them gets the head start), then
  * the rest shuffled, cooling ones last. Everything goes 24 to 25 h after its hour.
  */
-import { fromBase64 } from '../crypto/base64.js';
+import { fromBase64 } from '../../crypto/base64.js';
 import { coolEnd, expired, HOUR_S, LATENCY_SAMPLES, learned, MEMORY_S, roundLatency, type Learned, type Memory, type RouteHealthInfo, type RouteMemory } from './health-memory.js';
 import { networkTag, ROUTE_KINDS, routeKindWord, routeTag, type RouteKindWord } from './health-net.js';
 import { shuffle, type Candidate, type Random } from './order.js';
 import type { Attempt } from './race.js';
-import type { Route } from './route.js';
+import type { Route } from '../routes/route.js';
 
 type CoolClass = 'blocked' | 'server' | 'route' | 'config';
 export type CoolEntry = [end: number, outcome: string, cls: CoolClass];
@@ -34,7 +34,7 @@ export interface PlainNet {
 
 export interface PlainFile {
   v: 2;
-  /** Base64 of 16 random bytes: the HMAC key of the tags (src/transport/health-net.ts). */
+  /** Base64 of 16 random bytes: the HMAC key of the tags (src/transport/race/health-net.ts). */
   salt: string;
   nets: Record<string, PlainNet>;
 }

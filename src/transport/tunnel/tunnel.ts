@@ -13,9 +13,9 @@
 import type { Duplex } from 'node:stream';
 import { dialTcp } from './dial.js';
 import { checkTargetHost, proxyCredentials, proxyEndpoint } from './proxy-common.js';
-import type { Route } from './route.js';
-import { connectHop } from './tunnel-connect.js';
-import { loadSocks, socksHop } from './tunnel-socks.js';
+import type { Route } from '../routes/route.js';
+import { connectHop } from './connect.js';
+import { loadSocks, socksHop } from './socks.js';
 
 export type Tunnel = (route: Route, signal: AbortSignal) => Promise<Duplex>;
 

@@ -15,7 +15,7 @@
  * - A proxy without a scheme is `http://`; `socks5://` is read as `socks5h://` (spec 6).
  */
 import { BlockList, isIP } from 'node:net';
-import { InputError } from '../errors.js';
+import { InputError } from '../../errors.js';
 import { parseProxyUrl } from './route.js';
 
 export interface EnvProxy {

@@ -6,7 +6,7 @@
  */
 import { createHash, createHmac } from 'node:crypto';
 import { networkInterfaces, type NetworkInterfaceInfo } from 'node:os';
-import type { Route } from './route.js';
+import type { Route } from '../routes/route.js';
 
 type Interfaces = NodeJS.Dict<NetworkInterfaceInfo[]>;
 
@@ -103,7 +103,7 @@ export type RouteKindWord = (typeof ROUTE_KINDS)[number];
 
 /**
  * A route's kind, `+proxy` when it goes through the user's proxy: a direct or mirror route that
- * carries a proxy (`--proxy`, the environment: src/transport/route.ts `throughProxy`), or any route
+ * carries a proxy (`--proxy`, the environment: src/transport/routes/route.ts `throughProxy`), or any route
  * named `<id>+proxy-<n>` (CLI spec), or one chained behind the user's proxy (`via`, env-N ones
  * included). Says nothing about which route.
  */

@@ -5,7 +5,7 @@
 import { randomInt } from 'node:crypto';
 import { clampStagger } from './race.js';
 import type { RouteMemory } from './health-memory.js';
-import type { Route } from './route.js';
+import type { Route } from '../routes/route.js';
 
 /** Psiphon gives its last good server a 1 s head start before racing the others. */
 export const HEAD_START_MS = 1000;

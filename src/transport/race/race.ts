@@ -24,9 +24,9 @@
  *
  * Adding a route kind never touches this loop (STYLE habit 1): it only sees `attempt()`.
  */
-import { RouteError } from '../errors.js';
-import { PhaseTimeout } from './deadline.js';
-import { Cancelled, classify } from './outcome.js';
+import { RouteError } from '../../errors.js';
+import { PhaseTimeout } from '../deadline.js';
+import { Cancelled, classify } from '../outcome.js';
 
 /** Attempts heard from within the last stagger that may run at once. */
 export const MAX_IN_FLIGHT = 4;

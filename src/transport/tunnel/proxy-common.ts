@@ -5,7 +5,7 @@
  * reach a message or a log line.
  */
 import { isIP } from 'node:net';
-import { RouteError } from '../errors.js';
+import { RouteError } from '../../errors.js';
 
 /** The proxy's host (IPv6 brackets removed) and port; parseProxyUrl always sets the port. */
 export function proxyEndpoint(proxy: URL): { host: string; port: number } {

@@ -1,14 +1,14 @@
 /**
  * Route health, persisted (issue 3, Build 3): per network, what delivered, which routes failed and
  * how, and how long the winners took. It decides the racing order and stagger
- * (src/transport/order.ts); it never decides whether a statement is sent.
+ * (src/transport/race/order.ts); it never decides whether a statement is sent.
  *
  * One file, `<home>/health.json` (mode 0600, written atomically as the outbox is). What it may
  * keep is wire spec 9 (issue 6, finding 5: the salt of its hashes sits in the same file, so
  * anything the client can read without a secret, a seizer can test offline too):
  * - without a passphrase, a plain file that names no route and no network
- *   (src/transport/health-plain.ts, format `{"v":2,...}`);
- * - with a passphrase (`SEALPOST_PASSPHRASE`), the full memory (src/transport/health-memory.ts,
+ *   (src/transport/race/health-plain.ts, format `{"v":2,...}`);
+ * - with a passphrase (`SEALPOST_PASSPHRASE`), the full memory (src/transport/race/health-memory.ts,
  *   `{"v":3,...}`) sealed by src/crypto/at-rest.ts: the file shows only the sealing envelope.
  * Either way delivery times are kept to the hour, cool-downs until they end, all of it 24 to 25 h.
  * Files of the first format (`{"v":1,...}`, which named routes and networks in a testable form)
@@ -18,13 +18,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
-import { AtRestError, deriveKey, envPassphrase, isSealed, open, sealWithKey, SPEC_KDF, type AtRestKey, type KdfParams } from '../crypto/at-rest.js';
+import { AtRestError, deriveKey, envPassphrase, isSealed, open, sealWithKey, SPEC_KDF, type AtRestKey, type KdfParams } from '../../crypto/at-rest.js';
 import { FullMemory, parseHealthFile, type HealthState, type Memory, type RouteHealthInfo } from './health-memory.js';
 import { networkId, routeSpec } from './health-net.js';
 import { parsePlainFile, PlainMemory } from './health-plain.js';
 import { cryptoRandom, orderRoutes, type Ordered, type Random } from './order.js';
 import type { Attempt } from './race.js';
-import type { Route } from './route.js';
+import type { Route } from '../routes/route.js';
 
 export { networkId } from './health-net.js';
 export type { HealthState, RouteHealthInfo } from './health-memory.js';

@@ -6,7 +6,7 @@
  */
 import { isIP } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { raceSignal } from './deadline.js';
+import { raceSignal } from '../deadline.js';
 import { dialTcp } from './dial.js';
 import {
   checkTargetHost,

@@ -26,8 +26,8 @@
  * address, SNI and trust anchors) are removed keeping the first; a later route whose id is taken
  * is dropped with a warning (the race keys attempts by id).
  */
-import type { Center } from '../crypto/center-file.js';
-import { InputError, type Params } from '../errors.js';
+import type { Center } from '../../crypto/center-file.js';
+import { InputError, type Params } from '../../errors.js';
 import { envProxyFor, noProxyExempts, proxyVariablesSet } from './env-proxy.js';
 import type { RouteList } from './route-list.js';
 import { loadHeldRoutes } from './route-store.js';

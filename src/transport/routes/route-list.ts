@@ -12,11 +12,11 @@
  * 5.6, UTC with `Z`, whole seconds, no fraction): one encoding per instant keeps the fixed lines
  * strict and the signed bytes predictable. Signing floors the given Dates to the second.
  */
-import type { Center, RouteSpec } from '../crypto/center-file.js';
-import { keyNameFor } from '../crypto/keys.js';
-import { verifyNote, type NoteSigner } from '../crypto/note.js';
-import { InputError, VerifyError } from '../errors.js';
-import { MAX_ANSWER } from './http.js';
+import type { Center, RouteSpec } from '../../crypto/center-file.js';
+import { keyNameFor } from '../../crypto/keys.js';
+import { verifyNote, type NoteSigner } from '../../crypto/note.js';
+import { InputError, VerifyError } from '../../errors.js';
+import { MAX_ANSWER } from '../http.js';
 import { parseRoute, type Route } from './route.js';
 
 export const ROUTE_LIST_HEADER = 'sealpost/routes/v1';

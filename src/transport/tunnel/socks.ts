@@ -5,7 +5,7 @@
  * `socks5h://`): the center's host name goes to the proxy as ATYP X'03' and is never resolved here.
  */
 import type { SocksClient as SocksClientType } from 'socks';
-import { PhaseTimeout, raceSignal } from './deadline.js';
+import { PhaseTimeout, raceSignal } from '../deadline.js';
 import { dialTcp } from './dial.js';
 import {
   checkTargetHost,

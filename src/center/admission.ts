@@ -22,6 +22,7 @@ import type { ServerResponse } from 'node:http';
 import type { Server, Socket } from 'node:net';
 import { clientKey } from './client-key.js';
 
+/** The intake's connection caps (issue 6, finding 6): beyond them, idle connections are shed, then new ones get 503. */
 export interface AdmissionLimits {
   /** Connections served at most. */
   readonly maxConnections: number;

@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { t } from '../i18n/index.js';
+import { englishText, type messages } from './messages.js';
 
 export function hasBody(req: IncomingMessage): boolean {
   return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
@@ -22,7 +22,7 @@ export const CLOSE = ['connection', 'close'] as const;
 
 /** `{"error": code, "message": English}` (spec 7). `close` ends the connection after the answer. */
 export function fail(res: ServerResponse, status: number, code: string, opts: { close?: boolean; headers?: readonly string[] } = {}): void {
-  const body = JSON.stringify({ error: code, message: t(`center.error.${code}`, {}, 'en') });
+  const body = JSON.stringify({ error: code, message: englishText(`center.error.${code}` as keyof typeof messages) });
   send(res, status, body, 'application/json', [...(opts.headers ?? []), ...(opts.close ? CLOSE : [])]);
 }
 
@@ -35,7 +35,7 @@ const REASONS: Record<number, string> = {
 
 /** A whole HTTP/1.1 error answer that closes the connection, for writing on a raw socket. */
 export function rawAnswer(status: number, code: string, headers = ''): string {
-  const body = JSON.stringify({ error: code, message: t(`center.error.${code}`, {}, 'en') });
+  const body = JSON.stringify({ error: code, message: englishText(`center.error.${code}` as keyof typeof messages) });
   return (
     `HTTP/1.1 ${status} ${REASONS[status]}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
     `cache-control: no-store\r\n${headers}connection: close\r\n\r\n${body}`

@@ -2,19 +2,22 @@
  * `sealpost serve` (CLI spec): the intake server over the SQLite store. Reads only `log.key`
  * (spec 1: the intake needs no other secret), stores in `<data>/intake.sqlite`.
  */
-import { chmod, mkdir, open, readFile } from 'node:fs/promises';
+import { chmod, mkdir, open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InputError } from '../errors.js';
+import { InputError, namingField } from '../errors.js';
 import { centerNameFromKeyName, readSecretKeyFile } from '../crypto/keys.js';
 import { createIntakeServer, type IntakeLimits } from './server.js';
 import { NoteSigner } from '../crypto/note.js';
 import { openSqliteStore, SqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
+import { loadSqlite } from './deps.js';
+import { checkTlsPair, dataDirError, listenError, readFlagFile } from './serve-errors.js';
 
 export const DEFAULT_LISTEN = '127.0.0.1:8080';
 export const DB_FILE = 'intake.sqlite';
 /** The intake's connection cap when `limits.maxConnections` is not given (see server.ts). */
 const DEFAULT_MAX_CONNECTIONS = 1024;
 
+/** Options of {@link startServe}. */
 export interface ServeOptions {
   /** The folder of `keygen`'s key files; only `log.key` is read. */
   readonly keysDir: string;
@@ -31,11 +34,13 @@ export interface ServeOptions {
   readonly maxQueue?: number;
   readonly retryAfterSeconds?: number;
   readonly thread?: SqliteStoreOptions['thread'];
+  /** Operational log lines (default: stderr); never an envelope's bytes or a client address. */
   readonly log?: (line: string) => void;
   /** A signed route list note (`routes sign`) to publish at `GET /v1/routes`. */
   readonly routes?: string;
 }
 
+/** A running intake server (from {@link startServe}). */
 export interface Serving {
   /** The base URL, with the real port and a trailing slash. */
   readonly url: URL;
@@ -69,12 +74,32 @@ async function syncDir(dir: string): Promise<void> {
   }
 }
 
+/**
+ * Starts the intake server (`sealpost serve`, spec 7) over the SQLite store in
+ * `<dataDir>/intake.sqlite`. It reads only `log.key` from `keysDir` (spec 1).
+ * @param opts the key and data folders, the address, TLS, limits
+ * @returns the running server, once it listens
+ * @throws InputError `center-deps-missing` when better-sqlite3 cannot be loaded (an optional
+ *   dependency: install it); `bad-listen`, `tls-pair`, `bad-key-file`, `not-a-route-list`,
+ *   `address-in-use` and the like for bad options or files (each naming its flag as `field`)
+ * @example
+ * ```ts
+ * const server = await startServe({ keysDir: 'keys', dataDir: 'data', listen: '127.0.0.1:0' });
+ * console.log(`listening on ${server.url}`);
+ * await server.close();
+ * ```
+ */
 export async function startServe(opts: ServeOptions): Promise<Serving> {
+  // First, so that a client-only install says what to install before anything else (issue 7, point 1).
+  loadSqlite();
   const { host, port } = parseListen(opts.listen ?? DEFAULT_LISTEN);
   if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined)) {
     throw new InputError('tls-pair', '--tls-cert and --tls-key go together', { key: 'center.error.tls-pair', field: '--tls-cert' });
   }
-  const key = await readSecretKeyFile(join(opts.keysDir, 'log.key'), 'log');
+  // The key file's own message names the file; the hint names the flag (issue 7).
+  const key = await readSecretKeyFile(join(opts.keysDir, 'log.key'), 'log').catch((err: unknown) => {
+    throw namingField(err, '--keys');
+  });
   const center = centerNameFromKeyName(key.name);
   const thread = opts.thread ?? 'auto';
   // With the store's worker thread, receipts are signed there, in the commit's own hand-off (one
@@ -86,19 +111,24 @@ export async function startServe(opts: ServeOptions): Promise<Serving> {
   try {
     // The intake holds no routes key, so it cannot verify the list; clients do (spec 6). It only
   // checks that the file is a route list note of this center, to catch a wrong file early.
-  const routeList = opts.routes === undefined ? undefined : await readFile(opts.routes, 'utf8');
+  const routeList = opts.routes === undefined ? undefined : (await readFlagFile(opts.routes, '--routes')).toString('utf8');
   if (routeList !== undefined && !routeList.startsWith(`sealpost/routes/v1\n${center}\n`)) {
-    throw new InputError('bad-route-list', `${opts.routes} is not a route list of ${center}`, {
+    throw new InputError('not-a-route-list', `${opts.routes} is not a route list of ${center}`, {
       key: 'center.error.bad-route-list',
       params: { file: opts.routes!, center },
       field: '--routes',
     });
   }
-  const tls = opts.tlsCert && opts.tlsKey ? { cert: await readFile(opts.tlsCert), key: await readFile(opts.tlsKey) } : undefined;
-    await mkdir(opts.dataDir, { recursive: true, mode: 0o700 });
-    // mkdir keeps the mode of a folder that exists (issue 6, finding 7): the envelopes are for the
-    // tally machine alone (spec 9 in spirit).
-    await chmod(opts.dataDir, 0o700);
+  const tls = opts.tlsCert && opts.tlsKey ? { cert: await readFlagFile(opts.tlsCert, '--tls-cert'), key: await readFlagFile(opts.tlsKey, '--tls-key') } : undefined;
+  if (tls) checkTlsPair(tls.cert, tls.key, { cert: opts.tlsCert!, key: opts.tlsKey! });
+    try {
+      await mkdir(opts.dataDir, { recursive: true, mode: 0o700 });
+      // mkdir keeps the mode of a folder that exists (issue 6, finding 7): the envelopes are for the
+      // tally machine alone (spec 9 in spirit).
+      await chmod(opts.dataDir, 0o700);
+    } catch (err) {
+      throw dataDirError(err, opts.dataDir);
+    }
     // Each connection has at most one request being stored, so a queue as long as the connection
     // cap would never fill: at half of it, a burst meets `503 overloaded` from the queue (issue 6,
     // finding 6) before the waits grow long.
@@ -114,7 +144,9 @@ export async function startServe(opts: ServeOptions): Promise<Serving> {
     await syncDir(opts.dataDir);
     const limits = { ...(opts.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: opts.retryAfterSeconds }), ...opts.limits };
     const server = createIntakeServer({ store, signer, center, limits, tls, log: opts.log, ...(routeList ? { routeList } : {}) });
-    const url = await server.listen(host, port);
+    const url = await server.listen(host, port).catch((err: unknown) => {
+      throw listenError(err, opts.listen ?? DEFAULT_LISTEN);
+    });
     const open = store;
     let closed: Promise<void> | undefined;
     return {

@@ -9,7 +9,7 @@ import { hash } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { Socket } from 'node:net';
-import { t } from '../i18n/index.js';
+import { englishText } from './messages.js';
 import { receiptBody } from '../crypto/receipt.js';
 import { envelopeShapeError, MAX_ENVELOPE } from '../crypto/sizes.js';
 import { parseToken, readBody } from './http-body.js';
@@ -18,6 +18,7 @@ import { OverloadedError, type IntakeStore } from './store.js';
 import { Admission, type AdmissionCounts, type Conn } from './admission.js';
 import { clientErrorAnswer, CLOSE, fail, hasBody, rawAnswer, send } from './answers.js';
 
+/** The intake's timeouts and caps (`serve` flags, spec 7); every field has a default. */
 export interface IntakeLimits {
   /** Whole request head, from the first byte (Node `headersTimeout`). Default 10 s. */
   readonly headersTimeoutMs?: number;
@@ -170,7 +171,7 @@ export function createIntakeServer(opts: IntakeServerOptions): IntakeServer {
         // Closed too: a client told to come back later need not hold a place meanwhile.
         return fail(res, 503, 'overloaded', { close: true, headers: ['retry-after', String(err.retryAfterSeconds)] });
       }
-      log(t('center.log.store-failed', { message: err instanceof Error ? err.message : String(err) }, 'en'));
+      log(englishText('center.log.store-failed', { message: err instanceof Error ? err.message : String(err) }));
       return fail(res, 500, 'internal');
     }
     // Signed only now that the entry is durable (spec 4). Deterministic, so a retry with the same

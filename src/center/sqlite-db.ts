@@ -4,7 +4,8 @@
  * does the queueing. Never logs anything (envelope bytes least of all).
  */
 import { randomBytes } from 'node:crypto';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { loadSqlite } from './deps.js';
 import type { AppendItem, Entry, StoredEntry } from './store.js';
 import { hourOf, receivedLeaf } from './leaf.js';
 
@@ -61,7 +62,8 @@ export class IntakeDb {
 
   constructor(path: string, opts: IntakeDbOptions = {}) {
     this.#now = opts.now ?? Date.now;
-    this.#db = new Database(path, opts.readonly ? { readonly: true, fileMustExist: true } : {});
+    const Sqlite = loadSqlite();
+    this.#db = new Sqlite(path, opts.readonly ? { readonly: true, fileMustExist: true } : {});
     this.#db.pragma('busy_timeout = 10000');
     if (!opts.readonly) {
       this.#db.pragma('journal_mode = WAL');

@@ -6,8 +6,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { InputError } from '../errors.js';
+import { InputError, namingField } from '../errors.js';
 import { readCenterFile, type Center } from '../crypto/center-file.js';
+import { loadSqlite } from '../center/deps.js';
 
 export function defaultHome(env: NodeJS.ProcessEnv = process.env, platform = process.platform): string {
   if (env.SEALPOST_HOME) return resolve(env.SEALPOST_HOME);
@@ -38,8 +39,13 @@ export function packageRoot(): string {
   }
 }
 
-/** Loads the intake server from the unbundled build (its worker threads are files beside it). */
+/**
+ * Loads the intake server from the unbundled build (its worker threads are files beside it).
+ * better-sqlite3 is checked first, from the CLI's own copy of the code, so that a client-only
+ * install gets InputError `center-deps-missing` (exit 2) rather than a failed import (issue 7).
+ */
 export async function loadServe(): Promise<typeof import('../center/serve.js')> {
+  loadSqlite();
   const url = pathToFileURL(join(packageRoot(), 'dist', 'src', 'center', 'serve.js')).href;
   return (await import(url)) as typeof import('../center/serve.js');
 }
@@ -49,7 +55,15 @@ export async function loadServe(): Promise<typeof import('../center/serve.js')> 
  * never the current working folder (spec 1).
  */
 export async function loadCenter(flag: string | undefined, home: string): Promise<Center> {
-  if (flag) return readCenterFile(resolve(flag));
+  if (flag) {
+    // A missing file says where a center file comes from and how to check it (issue 7, build point 4).
+    const file = resolve(flag);
+    if (!existsSync(file)) throw new InputError('no-center', `no center file at ${file}`, { key: 'cli.no-center-file', params: { file }, field: '--center' });
+    // The file's own message names the file; the hint names the flag (issue 7).
+    return readCenterFile(file).catch((err: unknown) => {
+      throw namingField(err, '--center');
+    });
+  }
   for (const p of [join(home, 'center.json'), join(packageRoot(), 'config', 'center.json')]) {
     if (existsSync(p)) return readCenterFile(p);
   }

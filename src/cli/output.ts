@@ -8,9 +8,9 @@
  * - Prompts only when stdin is a TTY; otherwise a hint that names the flag.
  * - Exit codes as in the CLI spec.
  */
-import { SealpostError, InputError, VerifyError } from '../errors.js';
-import { describeError, t } from '../i18n/index.js';
-import type { Params } from '../errors.js';
+import { brandError, SealpostError, InputError, VerifyError, type Params, type SealpostErrorOptions } from '../errors.js';
+import type { UsageCode } from '../error-codes.js';
+import { describeError, t } from './i18n/index.js';
 
 export const EXIT = { ok: 0, usage: 1, input: 2, queued: 3, verify: 4, internal: 5 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
@@ -89,8 +89,19 @@ export function exitCodeFor(err: unknown): ExitCode {
   return EXIT.internal;
 }
 
+/**
+ * The command line's shape is wrong (exit 1): flags that do not go together, a statement given
+ * twice. A wrong value of a flag is an InputError (exit 2) naming the flag (issue 7).
+ */
 export class UsageError extends SealpostError {
+  static {
+    brandError(this, 'UsageError');
+  }
   override name = 'UsageError' as const;
+  declare readonly code: UsageCode;
+  constructor(code: UsageCode, message: string, options: SealpostErrorOptions = {}) {
+    super(code, message, options);
+  }
 }
 
 /** A fixed-width table for stderr; widths by code points, so Chinese text lines up reasonably. */

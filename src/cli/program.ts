@@ -2,9 +2,11 @@
  * The `sealpost` command line (CLI spec). Texts come from the catalogs in the user's language,
  * which is known before the program is built (`--lang` is pre-scanned from argv).
  */
-import { Command, CommanderError, Help, Option } from 'commander';
-import { detectLang, setLang, t } from '../i18n/index.js';
-import { errorDocument, EXIT, Output, UsageError, type Io, type ExitCode } from './output.js';
+import { Command, CommanderError, Option } from 'commander';
+import { detectLang, setLang, t } from './i18n/index.js';
+import { helpConfig, usageMessage } from './i18n/commander.js';
+import { isSealpostError } from '../errors.js';
+import { errorDocument, EXIT, Output, type Io, type ExitCode } from './output.js';
 import type { Ctx } from './context.js';
 import { registerKeygen } from './commands/keygen.js';
 import { registerServe } from './commands/serve.js';
@@ -23,19 +25,10 @@ function preScanLang(argv: readonly string[]): string | undefined {
   return undefined;
 }
 
-/** Commander's help headings are English; put them in the user's language. */
+/** Commander's help is English; put it in the user's language (src/cli/i18n/commander.ts). */
 function localizeHelp(cmd: Command): void {
-  cmd.configureHelp({
-    formatHelp: (c, helper) =>
-      Help.prototype.formatHelp
-        .call(helper, c, helper)
-        .replace(/^Usage:/m, t('cli.help.usage'))
-        .replace(/^Arguments:$/m, t('cli.help.arguments'))
-        .replace(/^Options:$/m, t('cli.help.options'))
-        .replace(/^Commands:$/m, t('cli.help.commands'))
-        .replace(/\(default:/g, `(${t('cli.help.default')}:`)
-        .replace(/\(choices:/g, `(${t('cli.help.choices')}:`),
-  });
+  cmd.configureHelp(helpConfig);
+  for (const sub of cmd.commands) localizeHelp(sub);
 }
 
 export function buildProgram(ctx: Ctx): Command {
@@ -66,29 +59,6 @@ export function buildProgram(ctx: Ctx): Command {
   return program;
 }
 
-function usageMessage(err: CommanderError): string {
-  const m = /'([^']+)'/.exec(err.message);
-  const what = m?.[1] ?? '';
-  switch (err.code) {
-    case 'commander.unknownOption':
-      return t('cli.usage.unknown-option', { option: what });
-    case 'commander.unknownCommand':
-      return t('cli.usage.unknown-command', { command: what });
-    case 'commander.missingArgument':
-      return t('cli.usage.missing-argument', { argument: what });
-    case 'commander.optionMissingArgument':
-      return t('cli.usage.option-missing-argument', { option: what });
-    case 'commander.missingMandatoryOptionValue':
-      return t('cli.usage.missing-option', { option: what });
-    case 'commander.invalidArgument':
-      return t('cli.usage.invalid-argument', { detail: err.message.replace(/^error: /, '') });
-    case 'commander.excessArguments':
-      return t('cli.usage.excess-arguments');
-    default:
-      return err.message.replace(/^error: /, '');
-  }
-}
-
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 export async function run(argv: readonly string[], io: Io): Promise<ExitCode> {
   setLang(detectLang(preScanLang(argv), io.env));
@@ -106,14 +76,17 @@ export async function run(argv: readonly string[], io: Io): Promise<ExitCode> {
       const message = usageMessage(err);
       io.stderr.write(`sealpost: error: ${message}\n`);
       io.stderr.write(`sealpost: hint: ${t('cli.hint.help')}\n`);
+      // A wrong value of a flag (`--lang fr`) is bad input, as our own parsers' are (issue 7); the
+      // rest of commander's errors are about the command line's shape: usage.
+      const bad = err.code === 'commander.invalidArgument';
       if (argv.includes('--json')) {
-        const code = err.code.replace(/^commander\./, '').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+        const code = bad ? 'bad-flag' : err.code.replace(/^commander\./, '').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
         io.stdout.write(`${JSON.stringify(errorDocument(code, message, t('cli.hint.help')), null, 2)}\n`);
       }
-      return EXIT.usage;
+      return bad ? EXIT.input : EXIT.usage;
     }
-    // An option parser's own UsageError (e.g. `--days -1`) is a usage error too, not an internal one.
-    if (err instanceof UsageError) return new Output(io, argv.includes('--json')).fail(err);
+    // An option parser's own error (`--timeout abc`, `--days -1`) is bad input, not an internal error.
+    if (isSealpostError(err)) return new Output(io, argv.includes('--json')).fail(err);
     throw err;
   }
   return ctx.exit;

@@ -5,20 +5,20 @@
  */
 import type { Command } from 'commander';
 import type { Center } from '../crypto/center-file.js';
-import { t } from '../i18n/index.js';
+import { t } from './i18n/index.js';
 import { gatherRoutes, type GatheredRoutes } from '../transport/routes/sources.js';
 import type { ActionEnv } from './context.js';
 import { loadCenter } from './home.js';
-import { UsageError } from './output.js';
+import { InputError } from '../errors.js';
 
 /** Commander's collector for repeatable options. */
 export const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 
-/** A parser for a positive number option (a bad one is a usage error, exit 1). */
+/** A parser for a positive number option (a bad value is bad input naming the flag, exit 2: issue 7). */
 export function positive(flag: string) {
   return (v: string): number => {
     const n = Number(v);
-    if (!Number.isFinite(n) || n <= 0) throw new UsageError('bad-flag', `bad ${flag}`, { key: 'cli.bad-number', params: { flag } });
+    if (!Number.isFinite(n) || n <= 0) throw new InputError('bad-flag', `bad ${flag}`, { key: 'cli.bad-number', params: { flag }, field: flag });
     return n;
   };
 }

@@ -4,13 +4,14 @@
  * stdout, or the `submit --json` document (CLI spec).
  */
 import type { Center } from '../crypto/center-file.js';
-import { t } from '../i18n/index.js';
+import { outcomeText, t } from './i18n/index.js';
 import type { Outbox, OutboxItem } from '../outbox/outbox.js';
 import { sendItem } from '../outbox/send.js';
 import type { Route } from '../transport/routes/route.js';
 import type { PhaseTimeouts } from '../transport/deliver.js';
 import type { RouteHealth } from '../transport/race/health.js';
 import { EXIT, table, type ExitCode, type Output } from './output.js';
+import { explainFailures, jsonAttempt } from './send-diagnosis.js';
 
 export interface SendReportOptions {
   readonly deadline?: number;
@@ -52,8 +53,9 @@ export async function sendAndReport(
     if (a.outcome === 'bad-receipt') out.warning('cli.warn.bad-receipt', { route: a.route });
   }
   if (out.json) {
-    const { raw: _raw, ...doc } = r;
-    out.document(doc);
+    // `hop` is an optional field beside the CLI spec's three (issue 7, build point 4).
+    const { raw, ...doc } = r;
+    out.document({ ...doc, attempts: raw.map(jsonAttempt) });
   } else {
     out.text(
       table([
@@ -66,14 +68,9 @@ export async function sendAndReport(
       out.data(r.receipt ?? '');
     } else {
       out.warning('cli.queued', { id: r.id });
-      out.hint('cli.hint.flush');
     }
   }
+  // On stderr under --json too: why each route failed and what to do (issue 7, build point 4).
+  if (!r.delivered) explainFailures(out, r.raw, center);
   return r.delivered ? EXIT.ok : EXIT.queued;
-}
-
-/** The stable outcome word plus its meaning in the user's language. */
-export function outcomeText(outcome: string): string {
-  const key = outcome.startsWith('http-') ? 'cli.outcome.http' : `cli.outcome.${outcome}`;
-  return `${outcome} (${t(key, { status: outcome.slice(5) })})`;
 }

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { InputError } from '../errors.js';
-import { t } from '../i18n/index.js';
+import { t } from './i18n/index.js';
 import { composeStatement, parseStatement, type ComposeFields, type Statement } from '../statement/index.js';
 import { UsageError, type Io, type Output } from './output.js';
 import { parseStatementLines } from './statement-lines.js';

@@ -13,6 +13,7 @@
  *   `yes/no/true/false/1/0` (the CSV rules of the CLI spec).
  */
 import { InputError } from '../errors.js';
+import type { InputCode } from '../error-codes.js';
 import type { ComposeFlags } from './statement-input.js';
 
 type StringKey = 'orgs' | 'country' | 'province' | 'city' | 'sector' | 'channel' | 'date' | 'text' | 'textLang';
@@ -32,7 +33,7 @@ const BOOLEAN_KEYS: Readonly<Record<string, 'realName' | 'publish'>> = { 'real-n
 const YES = new Set(['yes', 'true', '1']);
 const NO = new Set(['no', 'false', '0']);
 
-function lineError(code: string, key: string, line: number, params: Record<string, string | number> = {}): InputError {
+function lineError(code: InputCode, key: string, line: number, params: Record<string, string | number> = {}): InputError {
   // No `field`: the message already names the line, and a "check …" hint would only repeat it.
   return new InputError(code, `line ${line}: ${code}`, { key, params: { line, ...params } });
 }

@@ -24,6 +24,7 @@ const HEX_LINE = /^[0-9a-fA-F]+$/;
 /** Base64 characters of the largest envelope (21912). */
 const MAX_ARMOR_CHARS = 4 * Math.ceil(MAX_ENVELOPE / 3);
 
+/** Why a block of armored text is not an envelope: not base64, a wrong length or version byte, or cut short. */
 export type ArmorProblemCode = 'bad-base64' | 'bad-length' | 'bad-version' | 'truncated';
 
 /** A block that is not an envelope. The user-facing text is `t(problem.key, problem.params)`. */
@@ -40,12 +41,14 @@ export interface ArmorProblem {
   readonly params: Params;
 }
 
+/** What {@link readArmor} and {@link readEnvelopeFile} found: the envelopes, and every block that is not one. */
 export interface ArmorResult {
   /** The blocks that are envelopes, in text order. */
   readonly envelopes: Uint8Array[];
   readonly problems: ArmorProblem[];
 }
 
+/** Options of {@link writeArmor}. */
 export interface ArmorOptions {
   /** Wrap each block in `-----BEGIN MESSAGE-----` / `-----END MESSAGE-----` (RFC 7468). Default false. */
   label?: boolean;

@@ -8,6 +8,7 @@ import { InputError } from '../errors.js';
 import { fromBase64 } from './base64.js';
 import { parseVerifierKey, type Verifier } from './note.js';
 import { isCenterName } from './receipt.js';
+import { parseJsonOr } from '../util/json.js';
 
 /** A route as written in center files and route lists (spec 6); checked in depth by src/transport. */
 export interface RouteSpec {
@@ -20,6 +21,7 @@ export interface RouteSpec {
   ca?: string;
 }
 
+/** The JSON of a center file as written (spec 1): keys in base64 or as verifier key strings. */
 export interface CenterFile {
   v: 1;
   name: string;
@@ -45,15 +47,24 @@ export interface Center {
 
 const ROUTE_KINDS = ['direct', 'http-proxy', 'socks', 'mirror'];
 
+/**
+ * Parses and checks a center file's bytes (spec 1): the name, the box key, the three verifier keys
+ * (named `<center>/log`, `<center>/counted`, `<center>/routes`) and the routes.
+ * @param bytes the file's bytes (its SHA-256 is the fingerprint)
+ * @param where how messages name the file (default `center file`)
+ * @returns the parsed center, keys decoded
+ * @throws InputError `bad-center-file` naming what is wrong
+ */
 export function parseCenterFile(bytes: Uint8Array, where = 'center file'): Center {
   const bad = (why: string) =>
     new InputError('bad-center-file', `${where}: ${why}`, { key: 'crypto.bad-center-file', params: { file: where, why } });
-  let o: unknown;
+  let text: string;
   try {
-    o = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    throw bad('not JSON');
+    throw bad('not UTF-8');
   }
+  const o = parseJsonOr(text, bad);
   if (typeof o !== 'object' || o === null || Array.isArray(o)) throw bad('not an object');
   const f = o as Record<string, unknown>;
   if (f.v !== 1) throw bad('unknown version');
@@ -94,6 +105,12 @@ export function parseCenterFile(bytes: Uint8Array, where = 'center file'): Cente
   };
 }
 
+/**
+ * Reads and parses a center file (see {@link parseCenterFile}).
+ * @param path the file's path
+ * @returns the parsed center
+ * @throws InputError when the file cannot be read or is not a valid center file
+ */
 export async function readCenterFile(path: string): Promise<Center> {
   let bytes: Uint8Array;
   try {

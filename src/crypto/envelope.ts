@@ -41,6 +41,7 @@ export interface BoxKeyPair {
   readonly secretKey: Uint8Array;
 }
 
+/** Options of {@link sealEnvelope}. */
 export interface SealOptions {
   /** The 32 random bytes of the esk derivation; only for known-answer vectors. Default: fresh random. */
   random?: Uint8Array;
@@ -93,9 +94,10 @@ export function boxKeyPair(): BoxKeyPair {
 /**
  * Seals a statement's JSON bytes to the center's box key (spec 3).
  * @param plaintext the UTF-8 JSON of a statement the caller has already validated
+ * (`serializeStatement`)
  * @param boxKey the center's 32-byte X25519 public key
  * @returns the envelope: 1073, 4145 or 16433 bytes
- * @throws InputError `too-large` / `empty` from {@link pad}; InputError `bad-box-key` when `boxKey` is a
+ * @throws InputError `too-large` / `empty` when the padded statement fits no bucket (over 16,380 bytes) or is empty; InputError `bad-box-key` when `boxKey` is a
  *   low-order point (the shared secret would be all zero, so anyone could open the envelope);
  *   TypeError / RangeError naming the argument for a wrong type or length.
  */

@@ -12,10 +12,13 @@ import { ed25519KeyPair, ed25519PublicKey } from './ed25519.js';
 import { isCenterName } from './receipt.js';
 import { isKeyName, verifierKey } from './note.js';
 import type { CenterFile, RouteSpec } from './center-file.js';
+import { parseJsonOr } from '../util/json.js';
 
+/** The center's four key pairs (spec 1): box (opens envelopes), log (signs receipts), tally, routes. */
 export type KeyKind = 'box' | 'log' | 'tally' | 'routes';
 export const KEY_KINDS: readonly KeyKind[] = ['box', 'log', 'tally', 'routes'];
 
+/** A parsed secret key file (`keygen`'s `<kind>.key`, mode 0600). */
 export interface SecretKeyFile {
   readonly v: 1;
   readonly kind: KeyKind;
@@ -45,12 +48,7 @@ function publicFor(kind: KeyKind, secret: Uint8Array): Uint8Array {
 export function parseSecretKeyFile(text: string, kind?: KeyKind, where = 'key file'): SecretKeyFile {
   const bad = (why: string) =>
     new InputError('bad-key-file', `${where}: ${why}`, { key: 'crypto.bad-key-file', params: { file: where, why } });
-  let o: unknown;
-  try {
-    o = JSON.parse(text);
-  } catch {
-    throw bad('not JSON');
-  }
+  const o = parseJsonOr(text, bad);
   if (typeof o !== 'object' || o === null) throw bad('not an object');
   const r = o as Record<string, unknown>;
   if (r.v !== 1) throw bad('unknown version');
@@ -65,6 +63,13 @@ export function parseSecretKeyFile(text: string, kind?: KeyKind, where = 'key fi
   return { v: 1, kind: r.kind as KeyKind, name: r.name, secretKey, publicKey };
 }
 
+/**
+ * Reads a secret key file and checks that its public key matches its secret key.
+ * @param path the file's path
+ * @param kind the kind it must be, when given
+ * @returns the parsed key file
+ * @throws InputError `bad-key-file` when it cannot be read, is malformed or is of another kind
+ */
 export async function readSecretKeyFile(path: string, kind?: KeyKind): Promise<SecretKeyFile> {
   let text: string;
   try {

@@ -35,6 +35,7 @@ export function verifierKey(name: string, publicKey: Uint8Array): string {
   return `${name}+${hash}+${toBase64(Uint8Array.of(ALG_ED25519, ...publicKey))}`;
 }
 
+/** A parsed verifier key (spec 4, signed notes): the key's name, its 4-byte key hash and the Ed25519 public key. */
 export interface Verifier {
   readonly name: string;
   readonly keyHash: Uint8Array;
@@ -76,6 +77,11 @@ export class NoteSigner {
   readonly #sign: RawSign;
   readonly #prefix: Uint8Array;
 
+  /**
+   * @param name the key's name, e.g. `center.example.org/log`
+   * @param seed the 32-byte Ed25519 seed (the secret key file's `secretKey`)
+   * @param raw another RFC 8032 signing function for the same key (libsodium in the intake)
+   */
   constructor(name: string, seed: Uint8Array, raw?: RawSign) {
     this.name = name;
     this.publicKey = ed25519PublicKey(seed);

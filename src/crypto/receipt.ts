@@ -11,10 +11,11 @@
  */
 import { VerifyError } from '../errors.js';
 import { fromBase64, fromHex, toBase64, toHex } from './base64.js';
-import { parseVerifierKey, verifyNote, type NoteSigner, type Verifier } from './note.js';
+import { parseNote, parseVerifierKey, verifyNote, type NoteSigner, type Verifier } from './note.js';
 
 export const RECEIPT_HEADER = 'sealpost/receipt/v1';
 
+/** The fields of a receipt (spec 4): which center logged which envelope (`eh`), at which index and hour. */
 export interface ReceiptFields {
   readonly center: string;
   readonly eh: Uint8Array;
@@ -67,6 +68,7 @@ export function parseReceiptText(text: string): ReceiptFields {
   return { center, eh, blind: b, index: Number(idx), hour: Number(hr) };
 }
 
+/** What {@link verifyReceipt} checks a receipt against: the center file's name and log key, and the envelope. */
 export interface ReceiptExpectation {
   /** The center name from the center file. */
   readonly center: string;
@@ -93,4 +95,36 @@ export function verifyReceipt(note: string, expect: ReceiptExpectation): Receipt
   const nowHour = Math.floor((expect.now ?? Date.now()) / 3_600_000);
   if (f.hour > nowHour + 1) throw bad('hour in the future');
   return f;
+}
+
+/** The signer of a receipt that is not signed by the expected key (see foreignSigner). */
+export interface ForeignSigner {
+  /** The signature's key name: `<center>/log` of the center the receipt names. */
+  readonly name: string;
+  /** The center the receipt names. */
+  readonly center: string;
+}
+
+/**
+ * For a receipt that did not verify: is it a well-formed receipt for this envelope, signed by a
+ * `<center>/log` key other than the expected one (issue 7, build point 4: "the receipt is signed
+ * by another key than your center file's")? Returns that signer, else null: garbage, another
+ * envelope, a signature by the expected key that failed (a forgery), no log key's signature.
+ * Proves nothing about who signed: an unknown key's signature cannot be checked, so anyone can
+ * make one; only the channel it came over says who answered (deliver.ts). Never throws.
+ */
+export function foreignSigner(note: string, expect: ReceiptExpectation): ForeignSigner | null {
+  try {
+    const verifier = typeof expect.logKey === 'string' ? parseVerifierKey(expect.logKey) : expect.logKey;
+    const { text, signatures } = parseNote(note);
+    const f = parseReceiptText(text);
+    if (toHex(f.eh) !== toHex(expect.eh)) return null;
+    const ours = toHex(verifier.keyHash);
+    if (signatures.some((s) => s.name === verifier.name && toHex(s.keyHash) === ours)) return null;
+    // Ed25519 signatures are 64 bytes (RFC 8032): anything else is not a log key's signature.
+    const s = signatures.find((x) => x.name === `${f.center}/log` && x.signature.length === 64);
+    return s ? { name: s.name, center: f.center } : null;
+  } catch {
+    return null;
+  }
 }

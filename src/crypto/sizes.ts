@@ -6,6 +6,7 @@ export const BUCKETS = [1024, 4096, 16384] as const;
 export const ENVELOPE_OVERHEAD = 1 + 32 + 16;
 /** The three valid envelope lengths: 1073, 4145, 16433. */
 export const ENVELOPE_SIZES = BUCKETS.map((p) => ENVELOPE_OVERHEAD + p) as readonly number[];
+/** The largest envelope, 16433 bytes: more than this is never an envelope (an intake's body limit). */
 export const MAX_ENVELOPE = ENVELOPE_OVERHEAD + BUCKETS[BUCKETS.length - 1]!;
 
 /**

@@ -14,8 +14,10 @@ import { fromBase64, toBase64 } from '../crypto/base64.js';
 import { envelopeIdHex, newDeliveryToken } from '../crypto/envelope.js';
 import { envelopeShapeError } from '../crypto/sizes.js';
 
+/** `pending`: waits for a receipt; `failed`: the envelope itself is unusable (wrong version or length), never sent. */
 export type OutboxState = 'pending' | 'failed';
 
+/** A queued envelope with the delivery token it is always sent with (spec 3: retries are idempotent). */
 export interface OutboxItem {
   /** Envelope id (hex SHA-256 of the envelope). */
   readonly id: string;
@@ -37,8 +39,22 @@ interface Stored {
 
 const ID = /^[0-9a-f]{64}$/;
 
+/**
+ * The durable queue of sealed envelopes that wait for a receipt (spec 9): `<home>/outbox/`, one
+ * file per envelope, mode 0600, written atomically and fsync'd before the first attempt, deleted
+ * once the receipt verifies. It holds no plaintext.
+ *
+ * @example Queue an envelope, then send it with sendItem
+ * ```ts
+ * const outbox = new Outbox('sealpost-home');
+ * const item = await outbox.add(envelope);
+ * const result = await sendItem(outbox, item, routes, { center });
+ * ```
+ */
 export class Outbox {
+  /** The outbox folder, `<home>/outbox`. */
   readonly dir: string;
+  /** @param home the sealpost home folder; the outbox is its `outbox/` folder, created on first use (mode 0700) */
   constructor(home: string) {
     this.dir = join(home, 'outbox');
   }
@@ -83,6 +99,11 @@ export class Outbox {
     return item;
   }
 
+  /**
+   * The queued item of an envelope id, or null when none is queued.
+   * @param id the envelope id (64 hex digits)
+   * @throws RangeError for an id that is not 64 hex digits; Error when the item's file is damaged
+   */
   async get(id: string): Promise<OutboxItem | null> {
     let text: string;
     try {
@@ -98,6 +119,7 @@ export class Outbox {
     return { id, envelope, token, state: s.state, attempts: s.attempts, ...(s.reason ? { reason: s.reason } : {}) };
   }
 
+  /** Every queued item (none when the folder does not exist yet). */
   async list(): Promise<OutboxItem[]> {
     let names: string[];
     try {
@@ -110,6 +132,11 @@ export class Outbox {
     return items.filter((i): i is OutboxItem => i !== null);
   }
 
+  /**
+   * Adds `n` to an item's attempt count (after a race that did not deliver).
+   * @param id the envelope id
+   * @param n the attempts made
+   */
   async recordAttempts(id: string, n: number): Promise<void> {
     const item = await this.get(id);
     if (item) await this.#write({ ...item, attempts: item.attempts + n });

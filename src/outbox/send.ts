@@ -9,7 +9,9 @@ import type { Route } from '../transport/routes/route.js';
 import type { RouteHealth } from '../transport/race/health.js';
 import type { Outbox, OutboxItem } from './outbox.js';
 
+/** Options of {@link sendItem}: the race's, and the center the receipt must be signed by. */
 export interface SendOptions extends RaceOptions {
+  /** The center file's name and log key: only a receipt they verify counts as delivered. */
   readonly center: CenterIdentity;
   readonly timeouts?: Partial<PhaseTimeouts>;
   /**
@@ -29,6 +31,23 @@ export interface SendResult {
   readonly attempts: readonly Pick<Attempt, 'route' | 'outcome' | 'ms'>[];
 }
 
+/**
+ * Sends one queued envelope: races it over `routes` (see {@link race}), each attempt a
+ * {@link deliver}, and settles the outbox — delivered (the receipt verified): the envelope and its
+ * token are removed; otherwise it stays queued with its attempts counted.
+ * @param outbox the outbox that holds `item`
+ * @param item the queued envelope (from {@link Outbox.add})
+ * @param routes the routes to race, e.g. `center.routes.map(parseRoute)` or {@link gatherRoutes}'s
+ * @param opts the center, the race's deadline and signal, route memory
+ * @returns the `submit --json` document (CLI spec) and every attempt with its error (`raw`); no
+ *   route getting through is `delivered: false`, not a throw
+ * @throws Error only when the outbox cannot be written
+ * @example
+ * ```ts
+ * const result = await sendItem(outbox, item, center.routes.map(parseRoute), { center, deadline: 60_000 });
+ * if (!result.delivered) console.log(result.attempts.map((a) => `${a.route}: ${a.outcome}`).join('\n'));
+ * ```
+ */
 export async function sendItem(outbox: Outbox, item: OutboxItem, routes: readonly Route[], opts: SendOptions): Promise<SendResult & { raw: readonly Attempt[] }> {
   const byId = new Map(routes.map((r) => [r.id, r]));
   const plan = opts.health?.order(routes);

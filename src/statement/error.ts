@@ -1,14 +1,18 @@
-/** One constructor for this module's InputErrors, so that every one carries an i18n key and params. */
+/**
+ * One constructor for this module's InputErrors, so that every one carries a message key and params
+ * (translated by the CLI) and its English `message` (issue 7: lower layers own their English).
+ */
 import { InputError, type Params } from '../errors.js';
-import { t } from '../i18n/index.js';
+import type { InputCode } from '../error-codes.js';
+import { englishText, type messages } from './messages.js';
 
 /**
  * An InputError with a stable `code` (`bad-utf8`, `bad-json`, `duplicate-key`, `invalid-statement`),
  * the user-facing message `key` + `params`, and `field` (JSON path or flag). `message` is the English
  * text, for logs.
  */
-export function statementError(code: string, key: string, params: Params, field?: string, cause?: unknown): InputError {
-  return new InputError(code, t(key, params, 'en'), {
+export function statementError(code: InputCode, key: string, params: Params, field?: string, cause?: unknown): InputError {
+  return new InputError(code, englishText(key as keyof typeof messages, params), {
     key,
     params,
     ...(field === undefined ? {} : { field }),

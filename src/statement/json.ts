@@ -6,6 +6,7 @@
  * `__proto__` is an ordinary (and, for a statement, unknown) key.
  */
 import type { InputError } from '../errors.js';
+import type { InputCode } from '../error-codes.js';
 import { isWellFormed } from './checks.js';
 import { joinPath, statementError } from './error.js';
 
@@ -169,7 +170,7 @@ class Parser {
   }
 
   /** An error pointing at 1-based line and column (columns count code points). */
-  private error(code: string, key: string, params: Record<string, string | number>, at: number, field?: string): InputError {
+  private error(code: InputCode, key: string, params: Record<string, string | number>, at: number, field?: string): InputError {
     const before = this.s.slice(0, Math.min(at, this.s.length));
     const lineStart = before.lastIndexOf('\n') + 1;
     const line = before.split('\n').length;

@@ -3,12 +3,14 @@
  * mainland GB/T 2260 province-level codes. The tables and their sources are in `countries.ts` and
  * `provinces.ts`.
  */
-import type { Lang } from '../i18n/define.js';
 import { COUNTRIES, type CountryCode } from './countries.js';
 import { PROVINCES, type ProvinceCode } from './provinces.js';
 
 export { COUNTRIES, type CountryCode } from './countries.js';
 export { PROVINCES, type ProvinceCode } from './provinces.js';
+
+/** The languages the region tables name places in. */
+export type Lang = 'en' | 'zh-CN';
 
 /** The 31 province codes, ascending. */
 export const PROVINCE_CODES: readonly ProvinceCode[] = Object.freeze(Object.keys(PROVINCES).sort() as ProvinceCode[]);

@@ -11,6 +11,7 @@ export type { ProvinceCode } from './provinces.js';
 
 /** The organisations a person can leave (spec 2, `people[].orgs`): the Party, the Youth League, the Young Pioneers. */
 export const ORGS = ['CCP', 'CYL', 'CYP'] as const;
+/** One of {@link ORGS}. */
 export type Org = (typeof ORGS)[number];
 
 /** Spec 2, `sector`. The order is the spec's; the tally sorts by byte order itself (spec 8). */
@@ -30,10 +31,12 @@ export const SECTORS = [
   'enterprise',
   'other',
 ] as const;
+/** One of {@link SECTORS}. */
 export type Sector = (typeof SECTORS)[number];
 
 /** Spec 2, `channel`: how the statement reached the sealer. */
 export const CHANNELS = ['internet', 'phone', 'fax', 'email', 'paper', 'in-person', 'relay'] as const;
+/** One of {@link CHANNELS}. */
 export type Channel = (typeof CHANNELS)[number];
 
 /** One person who leaves: `name` is 1..64 code points; `realName` absent means false (an alias). */

@@ -10,6 +10,7 @@ import type { Rule } from './messages.js';
 import { isCountryCode, isProvinceCode } from './regions.js';
 import { CHANNELS, LIMITS, ORGS, SECTORS, type Group, type Person, type Region, type Statement } from './types.js';
 
+/** Options of {@link validateStatement}, {@link statementIssues}, and of composing, serialising and parsing. */
 export interface ValidateOptions {
   /**
    * `YYYY-MM-DD`: the day of sealing or opening; `date` may be at most one day later (spec 2).

@@ -17,11 +17,14 @@ import { upgradeTls } from './tunnel/dial.js';
 import { exchange, type HttpAnswer } from './http.js';
 import { classify } from './outcome.js';
 import type { Route } from './routes/route.js';
+import { bareHost } from './host.js';
 import { openTunnel } from './tunnel/tunnel.js';
 
+/** Backstop timeouts of one attempt's phases, in ms (the caller's AbortSignal is the deadline). */
 export interface PhaseTimeouts {
   /** TCP connect, or reaching the server through a proxy (proxy handshake included). */
   readonly connect: number;
+  /** The TLS handshake with the center. */
   readonly tls: number;
   /** From sending the request to a complete answer. */
   readonly receipt: number;
@@ -58,7 +61,7 @@ export async function requestOverRoute(
     if (route.url.protocol === 'https:') {
       step = 'tls';
       p = phase(signal, step, t.tls);
-      const name = route.servername ?? route.url.hostname.replace(/^\[(.*)\]$/, '$1');
+      const name = route.servername ?? bareHost(route.url.hostname);
       stream = await upgradeTls(stream, { servername: name, identity: name, ...(route.ca ? { ca: route.ca } : {}) }, p.signal);
       p.done();
       onHeard?.();

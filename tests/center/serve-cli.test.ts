@@ -92,14 +92,15 @@ describe('serve flags', () => {
     for (const w of words) expect(r.stdout).toContain(w);
   });
 
+  // A wrong value is bad input (exit 2), flags that do not go together a usage error (exit 1): issue 7.
   it.each([
-    [['--max-per-client', '-1'], '--max-per-client needs a whole number of at least 0'],
-    [['--max-per-client', 'many'], '--max-per-client needs a whole number of at least 0'],
-    [['--max-connections', '0'], '--max-connections needs a whole number of at least 1'],
-    [['--behind-proxy', '--max-per-client', '3'], '--behind-proxy and --max-per-client do not go together'],
-  ])('%j is a usage error', async (flags, message) => {
+    [['--max-per-client', '-1'], 2, '--max-per-client needs a whole number of at least 0'],
+    [['--max-per-client', 'many'], 2, '--max-per-client needs a whole number of at least 0'],
+    [['--max-connections', '0'], 2, '--max-connections needs a whole number of at least 1'],
+    [['--behind-proxy', '--max-per-client', '3'], 1, '--behind-proxy and --max-per-client do not go together'],
+  ])('%j exits %i', async (flags, exit, message) => {
     const r = await sealpost(['serve', '--keys', center.keysDir, '--data', join(center.dir, 'never'), ...flags]);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(exit);
     expect(r.stderr).toContain(`sealpost: error: ${message}`);
   });
 });

@@ -132,7 +132,8 @@ describe('sealpost CLI', () => {
     expect(r.code).toBe(0);
   });
 
-  it('demo races a blackholed, a resetting and a lying route and gets through the SOCKS5 proxy', async () => {
+  // A client-only install has no better-sqlite3 for the demo's center (vitest.client.config.ts).
+  it.skipIf(process.env.SEALPOST_CLIENT_ONLY)('demo races a blackholed, a resetting and a lying route and gets through the SOCKS5 proxy', async () => {
     const r = await sealpost(['demo', '--json', '--home', join(tmp, 'home-demo')]);
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout) as { delivered: boolean; route: string; attempts: { route: string; outcome: string }[] };

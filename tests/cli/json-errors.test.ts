@@ -23,7 +23,7 @@ type Doc = { error: { code: string; message: string; hint: string | null } };
 describe('--json error documents', () => {
   it.each([
     [['submit', '--json', '--bogus'], 1, 'unknown-option', /unknown option --bogus/, /未知选项 --bogus/],
-    [['routes', 'sign', '--json', '--keys', 'k', '--in', 'i', '--out', 'o', '--days', '-1'], 1, 'bad-flag', /--days needs a positive number/, /--days 需要一个正数/],
+    [['routes', 'sign', '--json', '--keys', 'k', '--in', 'i', '--out', 'o', '--days', '-1'], 2, 'bad-flag', /--days needs a positive number/, /--days 需要一个正数/],
     [['submit', '--json', '--name', 'A', '--orgs', 'CYL', '--country', 'TW'], 2, 'no-center', /no center file/, /中心文件/],
     [['routes', 'list', '--json', '--center', CENTER, '--proxy', 'ftp://x:1'], 2, 'bad-proxy', /--proxy/, /--proxy/],
     [['routes', 'list', '--json', '--center', CENTER, '--proxy', 'http://u:secret@198.51.100.1:3128'], 2, 'plain-proxy', /plaintext proxy/, /明文代理/],

@@ -36,7 +36,7 @@ describe('NODE_TLS_REJECT_UNAUTHORIZED', () => {
       env: { NODE_TLS_REJECT_UNAUTHORIZED: '0' },
     });
     expect(r.code).toBe(3);
-    expect((JSON.parse(r.stdout) as { attempts: { outcome: string }[] }).attempts).toEqual([{ route: 'arg-1', outcome: 'tls', ms: expect.any(Number) }]);
+    expect((JSON.parse(r.stdout) as { attempts: { outcome: string }[] }).attempts).toEqual([{ route: 'arg-1', outcome: 'tls', ms: expect.any(Number), hop: 'center' }]);
     expect(r.stderr).not.toContain('NODE_TLS_REJECT_UNAUTHORIZED');
     expect(impostor.accepted()).toBe(0); // the handshake never completed, so no request reached it
   });

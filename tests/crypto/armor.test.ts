@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { qrPayload, readArmor, readEnvelopeFile, writeArmor } from '../../src/crypto/armor.js';
 import type { ArmorProblem } from '../../src/crypto/armor.js';
 import { boxKeyPair, openEnvelope, sealEnvelope } from '../../src/crypto/envelope.js';
-import { t } from '../../src/i18n/index.js';
+import { t } from '../../src/cli/i18n/index.js';
 
 const SIZES = [1073, 4145, 16433] as const;
 

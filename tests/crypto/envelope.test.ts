@@ -19,7 +19,7 @@ import {
   sealEnvelope,
 } from '../../src/crypto/envelope.js';
 import { MAX_PLAINTEXT, pad, unpad } from '../../src/crypto/padding.js';
-import { describeError, t } from '../../src/i18n/index.js';
+import { describeError, t } from '../../src/cli/i18n/index.js';
 
 const enc = new TextEncoder();
 const kp = boxKeyPair();

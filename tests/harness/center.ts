@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { parseCenterFile, type Center } from '../../src/crypto/center-file.js';
 import { generateCenterKeys } from '../../src/crypto/keys.js';
 import { startServe, type ServeOptions } from '../../src/center/serve.js';
+import { startMemoryServe } from './memory-center.js';
 
 export interface TestCenter {
   readonly url: URL;
@@ -24,7 +25,9 @@ export async function startCenter(opts: { tls?: boolean; name?: string } & Parti
   const dataDir = join(dir, 'data');
   await generateCenterKeys(opts.name ?? 'center.test', keysDir);
   const { tls: useTls, name: _n, ...rest } = opts;
-  const server = await startServe({
+  // The client tests of a client-only install have no better-sqlite3 (vitest.client.config.ts).
+  const serve = process.env.SEALPOST_CLIENT_ONLY ? startMemoryServe : startServe;
+  const server = await serve({
     keysDir,
     dataDir,
     listen: '127.0.0.1:0',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
-import { t } from '../../src/i18n/index.js';
+import { t } from '../../src/cli/i18n/index.js';
 import { statementIssues, validateStatement, type Statement } from '../../src/statement/index.js';
 import { full, loose, minimal, TODAY } from './fixtures.js';
 

@@ -102,8 +102,12 @@ describe('tags kept without a passphrase (issue 6, finding 5)', () => {
     expect(routeKindWord(r({ kind: 'mirror' }))).toBe('mirror');
     expect(routeKindWord(r({ kind: 'socks', proxy: 'socks5h://127.0.0.1:9050' }))).toBe('socks');
     expect(routeKindWord(r({ kind: 'http-proxy', proxy: 'https://p.example:443' }))).toBe('http-proxy');
-    expect(routeKindWord(throughProxy(r(), new URL('socks5h://127.0.0.1:9050'), 1))).toBe('direct+proxy');
-    expect(routeKindWord(r({ id: 'bridge+proxy-2', kind: 'socks', proxy: 'socks5h://10.0.0.1:1080' }))).toBe('socks+proxy');
+    // Through the user's proxy a route takes the proxy's kind (issue 7), and `+proxy` says whose.
+    expect(routeKindWord(throughProxy(r(), new URL('socks5h://127.0.0.1:9050'), 1))).toBe('socks+proxy');
+    expect(routeKindWord(throughProxy(r(), new URL('https://p.example:443'), 1))).toBe('http-proxy+proxy');
+    const bridge = r({ id: 'bridge', kind: 'socks', proxy: 'socks5h://10.0.0.1:1080' });
+    expect(routeKindWord(throughProxy(bridge, new URL('socks5h://127.0.0.1:9050'), 2))).toBe('socks+proxy');
+    expect(routeKindWord(r({ id: 'bridge+proxy-2', kind: 'socks', proxy: 'socks5h://10.0.0.1:1080' }))).toBe('socks');
     expect(routeKindWord(r({ id: 'x', url: 'https://other.example/' }))).toBe('direct');
   });
 });

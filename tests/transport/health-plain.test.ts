@@ -93,7 +93,7 @@ describe('route health without a passphrase', () => {
     const o = await run(T0 + SEC, (h) => ({ o: h.order([A, AP, M]), a: h.describe(A), ap: h.describe(AP) }));
     expect(ids(o.o.routes)).toEqual([AP.id, 'a', 'm']);
     expect([o.a.lastGood, o.ap.lastGood]).toEqual([false, true]);
-    expect(await fileText()).toContain('"k":"direct+proxy"');
+    expect(await fileText()).toContain('"k":"socks+proxy"');
   });
 
   it('cools a blocked route down for at least 180 s by its tag, then forgets the cool-down', async () => {

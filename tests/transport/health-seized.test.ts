@@ -12,7 +12,7 @@ import type { NetworkInterfaceInfo } from 'node:os';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RouteSpec } from '../../src/crypto/center-file.js';
-import { t } from '../../src/i18n/index.js';
+import { t } from '../../src/cli/i18n/index.js';
 import { RouteHealth, type HealthOptions } from '../../src/transport/race/health.js';
 import * as hn from '../../src/transport/race/health-net.js';
 import { classify } from '../../src/transport/outcome.js';

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import writeFileAtomic from 'write-file-atomic';
 import { resolve } from 'node:path';
-import { t } from '../../i18n/index.js';
+import { t } from '../i18n/index.js';
 import { serializeStatement } from '../../statement/index.js';
 import { action, type Ctx } from '../context.js';
 import { EXIT } from '../output.js';

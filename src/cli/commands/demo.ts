@@ -12,7 +12,7 @@ import type { Command } from 'commander';
 import { parseCenterFile } from '../../crypto/center-file.js';
 import { sealEnvelope } from '../../crypto/envelope.js';
 import { generateCenterKeys } from '../../crypto/keys.js';
-import { t } from '../../i18n/index.js';
+import { t } from '../i18n/index.js';
 import { Outbox } from '../../outbox/outbox.js';
 import { composeStatement, serializeStatement } from '../../statement/index.js';
 import { parseRoute } from '../../transport/routes/route.js';

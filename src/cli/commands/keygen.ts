@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { createHash } from 'node:crypto';
 import type { Command } from 'commander';
 import { generateCenterKeys } from '../../crypto/keys.js';
-import { t } from '../../i18n/index.js';
+import { t } from '../i18n/index.js';
 import { action, type Ctx } from '../context.js';
 import { EXIT } from '../output.js';
 import { collect } from '../route-options.js';

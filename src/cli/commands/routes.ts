@@ -20,7 +20,7 @@ import type { Center, RouteSpec } from '../../crypto/center-file.js';
 import { centerNameFromKeyName, keyNameFor, readSecretKeyFile } from '../../crypto/keys.js';
 import { NoteSigner } from '../../crypto/note.js';
 import { InputError, RouteError, VerifyError } from '../../errors.js';
-import { t } from '../../i18n/index.js';
+import { outcomeText, t, valueText, wordText } from '../i18n/index.js';
 import { race } from '../../transport/race/race.js';
 import { HEALTH_STATE_KEYS, RouteHealth, type RouteHealthInfo } from '../../transport/race/health.js';
 import type { Route } from '../../transport/routes/route.js';
@@ -30,6 +30,8 @@ import { action, type ActionEnv, type Ctx } from '../context.js';
 import { addRouteOptions, gather, positive, type RouteFlags } from '../route-options.js';
 import { loadCenter } from '../home.js';
 import { EXIT, table, type ExitCode, type Output } from '../output.js';
+import { parseJsonOr } from '../../util/json.js';
+import { statusError } from '../../transport/outcome.js';
 
 /** A proxy URL for display: the password is never printed. */
 function showProxy(p: URL | undefined): string {
@@ -97,8 +99,8 @@ async function listRoutes(env: ActionEnv<RouteFlags>): Promise<ExitCode> {
     out.data(
       table([
         [t('cli.table.route'), t('cli.routes.table.kind'), t('cli.routes.table.url'), t('cli.routes.table.proxy'), t('cli.routes.table.source'), t('cli.routes.table.health')],
-        ...g.routes.map((r) => [r.id, r.kind, r.url.href, proxyText(r), t(`cli.routes.source.${source(r)}`), healthText(health.describe(r))]),
-        ...g.left.map((l) => [l.route.id, l.route.kind, l.route.url.href, proxyText(l.route), t(`cli.routes.source.${l.source}`), t(`cli.routes.left.${l.reason}`)]),
+        ...g.routes.map((r) => [r.id, valueText(r.kind), r.url.href, proxyText(r), t(`cli.routes.source.${source(r)}`), healthText(health.describe(r))]),
+        ...g.left.map((l) => [l.route.id, valueText(l.route.kind), l.route.url.href, proxyText(l.route), t(`cli.routes.source.${l.source}`), t(`cli.routes.left.${l.reason}`)]),
       ]),
     );
   }
@@ -130,14 +132,9 @@ async function probe(route: Route, center: Center, ms: number): Promise<string> 
   }
 }
 
-/** The outcome word plus its meaning in the user's language (as send-report.ts's outcomeText). */
+/** An outcome in the user's language (as send-report.ts's); `routes` adds words of its own. */
 function showOutcome(outcome: string): string {
-  const key = ['ok', 'bad-list', 'bad-answer', 'fetched'].includes(outcome)
-    ? `cli.routes.outcome.${outcome}`
-    : outcome.startsWith('http-')
-      ? 'cli.outcome.http'
-      : `cli.outcome.${outcome}`;
-  return `${outcome} (${t(key, { status: outcome.slice(5) })})`;
+  return ['ok', 'bad-list', 'bad-answer', 'fetched'].includes(outcome) ? wordText(outcome, t(`cli.routes.outcome.${outcome}`)) : outcomeText(outcome);
 }
 
 /** Loaded on use: undici is not needed to list or sign routes (the CLI starts fast). */
@@ -173,7 +170,7 @@ async function updateRoutes(env: ActionEnv<RouteFlags & { timeout: number }>): P
     g.routes,
     async (id, signal, progress) => {
       const a = await requestOverRoute(byId.get(id)!, { method: 'GET', path: 'v1/routes' }, signal, {}, progress);
-      if (a.status !== 200) throw new RouteError(`http-${a.status}`, a.status >= 500 || a.status === 429 ? 'server' : 'route', `HTTP ${a.status}`);
+      if (a.status !== 200) throw statusError(a.status);
       const note = a.body.toString('utf8');
       try {
         verifyRouteList(note, { center, now: Date.now(), held });
@@ -228,12 +225,7 @@ async function readRouteSpecs(file: string): Promise<RouteSpec[]> {
   } catch (cause) {
     throw new InputError('unreadable', `cannot read ${file}`, { cause, key: 'cli.unreadable', params: { file }, field: '--in' });
   }
-  let o: unknown;
-  try {
-    o = JSON.parse(text);
-  } catch {
-    throw bad('not JSON');
-  }
+  const o = parseJsonOr(text, bad);
   const routes = Array.isArray(o) ? o : typeof o === 'object' && o !== null ? (o as { routes?: unknown }).routes : undefined;
   if (!Array.isArray(routes)) throw bad('no array of routes');
   return routes as RouteSpec[];

@@ -3,7 +3,7 @@ import writeFileAtomic from 'write-file-atomic';
 import { resolve } from 'node:path';
 import { writeArmor } from '../../crypto/armor.js';
 import { envelopeIdHex, sealEnvelope } from '../../crypto/envelope.js';
-import { t } from '../../i18n/index.js';
+import { t } from '../i18n/index.js';
 import { serializeStatement } from '../../statement/index.js';
 import { action, type Ctx } from '../context.js';
 import { loadCenter } from '../home.js';

@@ -1,19 +1,20 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { t } from '../../i18n/index.js';
+import { t } from '../i18n/index.js';
 import { action, type Ctx } from '../context.js';
 import { loadServe } from '../home.js';
+import { InputError } from '../../errors.js';
 import { EXIT, UsageError } from '../output.js';
 
 /**
- * A whole number of at least `min` for `flag`, or undefined when not given. Checked in the action
- * rather than as a commander parser, whose throws would not reach the CLI's usage errors.
+ * A whole number of at least `min` for `flag`, or undefined when not given; a wrong one is bad
+ * input naming the flag (exit 2, issue 7).
  */
 function count(flag: string, v: string | undefined, min: number): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
   if (!/^\d+$/.test(v) || !Number.isSafeInteger(n) || n < min) {
-    throw new UsageError('bad-flag', `bad ${flag}`, { key: 'cli.serve.bad-count', params: { flag, min: String(min) } });
+    throw new InputError('bad-flag', `bad ${flag}`, { key: 'cli.serve.bad-count', params: { flag, min: String(min) }, field: flag });
   }
   return n;
 }
@@ -47,7 +48,7 @@ export function registerServe(program: Command, ctx: Ctx): Command {
     .action(
       action<ServeFlags>(ctx, async ({ opts, out }) => {
         if (opts.behindProxy && opts.maxPerClient !== undefined) {
-          throw new UsageError('bad-flag', '--behind-proxy and --max-per-client do not go together', { key: 'cli.serve.proxy-and-cap' });
+          throw new UsageError('flag-conflict', '--behind-proxy and --max-per-client do not go together', { key: 'cli.serve.proxy-and-cap' });
         }
         const maxConnections = count('--max-connections', opts.maxConnections, 1);
         const perClient = opts.behindProxy ? 0 : count('--max-per-client', opts.maxPerClient, 0);

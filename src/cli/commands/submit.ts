@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { sealEnvelope } from '../../crypto/envelope.js';
-import { t } from '../../i18n/index.js';
+import { t } from '../i18n/index.js';
 import { Outbox } from '../../outbox/outbox.js';
 import { serializeStatement } from '../../statement/index.js';
 import { action, type Ctx } from '../context.js';

@@ -102,12 +102,12 @@ export const ROUTE_KINDS = ['direct', 'mirror', 'http-proxy', 'socks', 'direct+p
 export type RouteKindWord = (typeof ROUTE_KINDS)[number];
 
 /**
- * A route's kind, `+proxy` when it goes through the user's proxy: a direct or mirror route that
- * carries a proxy (`--proxy`, the environment: src/transport/routes/route.ts `throughProxy`), or any route
- * named `<id>+proxy-<n>` (CLI spec), or one chained behind the user's proxy (`via`, env-N ones
- * included). Says nothing about which route.
+ * A route's kind, `+proxy` when it goes through the user's proxy (`--proxy` or the environment,
+ * through it or chained behind it: src/transport/routes/route.ts `throughProxy`). Says nothing
+ * about which route. (`direct+proxy` and `mirror+proxy` are read from older files: such routes
+ * now take their proxy's kind.)
  */
 export function routeKindWord(route: Route): RouteKindWord {
-  const viaUser = route.via !== undefined || /\+proxy-\d+$/.test(route.id) || ((route.kind === 'direct' || route.kind === 'mirror') && route.proxy !== undefined);
+  const viaUser = route.userProxy === true || route.via !== undefined;
   return `${route.kind}${viaUser ? '+proxy' : ''}` as RouteKindWord;
 }

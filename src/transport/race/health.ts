@@ -29,6 +29,7 @@ import type { Route } from '../routes/route.js';
 export { networkId } from './health-net.js';
 export type { HealthState, RouteHealthInfo } from './health-memory.js';
 
+/** Options of {@link RouteHealth.load}. */
 export interface HealthOptions {
   /** This network's identity (default: `networkId()` of the local addresses). */
   readonly networkId?: string;
@@ -61,11 +62,13 @@ const LOCK_KEYS: Readonly<Record<HealthLock, string>> = {
   'wrong-passphrase': 'transport.health.locked-wrong-passphrase',
 };
 
+/** @internal The racing plan of {@link RouteHealth}'s `order`. */
 export interface HealthOrder extends Ordered {
   /** Routes left out: they failed with a configuration error earlier in this run (issue 3: not retried). */
   readonly skipped: Route[];
 }
 
+/** @internal What {@link RouteHealth}'s `record` learnt. */
 export interface Recorded {
   /**
    * The attempts that failed with a configuration error (407, SOCKS auth, bad URL): to report at
@@ -126,6 +129,17 @@ async function find(file: string, net: string, passphrase: string | undefined, k
   return passphrase === undefined ? { memory: new PlainMemory(plain, net, randomBytes(16)) } : empty({ rewrite: true });
 }
 
+/**
+ * Route memory of the networks this device has been on (`<home>/health.json`, wire spec 9): which
+ * route delivered last and how fast, which ones are cooling down after a failure. {@link sendItem}
+ * uses it to order the routes (last good first, with a head start) and learns from each race; the
+ * file names no route, address or credential unless a passphrase seals it.
+ * @example
+ * ```ts
+ * const health = await RouteHealth.load('sealpost-home');
+ * const result = await sendItem(outbox, item, routes, { center, health });
+ * ```
+ */
 export class RouteHealth {
   /** The health file's path. */
   readonly file: string;
@@ -181,6 +195,7 @@ export class RouteHealth {
   /**
    * The racing order and stagger for `routes` on this network (see `orderRoutes`). Routes that
    * failed with a configuration error earlier in this run are left out and listed in `skipped`.
+   * @internal
    */
   order(routes: readonly Route[], now = this.#clock(), random = this.#random): HealthOrder {
     const kept: Route[] = [];
@@ -200,6 +215,7 @@ export class RouteHealth {
    * mark it until its spec changes and are returned; `cancelled` changes nothing. An attempt is
    * matched to its route by id among the routes given here and to `order()`; an attempt of an
    * unknown route is ignored. In memory only: call `save()`.
+   * @internal
    */
   record(attempts: readonly Attempt[], now = this.#clock(), routes: readonly Route[] = []): Recorded {
     for (const r of routes) this.#known.set(r.id, r);
@@ -221,7 +237,7 @@ export class RouteHealth {
     return { configFailed };
   }
 
-  /** What is known about `route` on this network, for `sealpost routes list`. */
+  /** @internal What is known about `route` on this network, for `sealpost routes list`. */
   describe(route: Route, now = this.#clock()): RouteHealthInfo {
     const info = this.#memory.describe(route, now);
     if (!this.#configNow.has(routeSpec(route))) return info;

@@ -24,7 +24,7 @@
  *
  * Adding a route kind never touches this loop (STYLE habit 1): it only sees `attempt()`.
  */
-import { RouteError } from '../../errors.js';
+import { RouteError, type RouteOutcome } from '../../errors.js';
 import { PhaseTimeout } from '../deadline.js';
 import { Cancelled, classify } from '../outcome.js';
 
@@ -37,10 +37,15 @@ const SHORTEN = 4;
 /** The shortened delay stays at least this fraction of the stagger (25 ms at the default). */
 const MIN_FRACTION = 0.1;
 
+/** One attempt of a race: its route, its outcome word, how long it took, and its error when it failed. */
 export interface Attempt {
+  /** The route's id. */
   readonly route: string;
-  readonly outcome: string;
+  /** The CLI spec's word: `delivered`, or the RouteError's outcome. */
+  readonly outcome: RouteOutcome;
+  /** Milliseconds from its start to its end. */
   readonly ms: number;
+  /** Why it failed (none when it delivered). */
   readonly error?: RouteError;
 }
 
@@ -51,6 +56,7 @@ export interface Attempt {
  */
 export type AttemptFn<T> = (route: string, signal: AbortSignal, progress: () => void) => Promise<T>;
 
+/** Options of {@link race}: pacing, caps, the deadline and the caller's signal. */
 export interface RaceOptions {
   /** Delay before starting the next attempt (RFC 8305: 250 ms default, clamped to 100 ms..2 s). */
   readonly stagger?: number;
@@ -65,12 +71,15 @@ export interface RaceOptions {
   readonly headStart?: number;
   /** The whole race, in ms (default 120 s). */
   readonly deadline?: number;
+  /** The caller's signal: aborting it cancels every attempt. */
   readonly signal?: AbortSignal;
   /** Called as attempts start and end (for `--verbose` and the progress line). */
   readonly onEvent?: (e: { type: 'start'; route: string } | { type: 'end'; attempt: Attempt }) => void;
 }
 
+/** The race's winner (null when no attempt succeeded) and every attempt, in the order they started. */
 export interface RaceResult<T> {
+  /** The route that won and what its attempt resolved with. */
   readonly winner: { route: string; value: T } | null;
   readonly attempts: readonly Attempt[];
 }
@@ -91,6 +100,24 @@ interface Running {
   heard: boolean;
 }
 
+/**
+ * Races attempts over routes (the loop is described at the top of src/transport/race/race.ts):
+ * staggered starts, the first success wins, every other attempt is cancelled and has closed its
+ * sockets before this resolves.
+ * @param routes the routes, in the order to try them (only `id` is read)
+ * @param attempt one attempt over a route; it must settle soon after its signal aborts
+ * @param opts stagger, caps, the overall deadline and the caller's signal
+ * @returns the winner, or null when every attempt failed or the deadline passed; never rejects
+ *   because an attempt failed
+ * @example Race deliveries over the center file's routes
+ * ```ts
+ * const routes = center.routes.map(parseRoute);
+ * const byId = new Map(routes.map((r) => [r.id, r]));
+ * const token = newDeliveryToken();
+ * const { winner, attempts } = await race(routes, (id, signal, progress) =>
+ *   deliver(envelope, token, byId.get(id)!, { center, signal, onProgress: progress }), { deadline: 60_000 });
+ * ```
+ */
 export async function race<T>(routes: readonly { id: string }[], attempt: AttemptFn<T>, opts: RaceOptions = {}): Promise<RaceResult<T>> {
   const stagger = clampStagger(opts.stagger ?? 250);
   const maxInFlight = Math.max(1, opts.maxInFlight ?? MAX_IN_FLIGHT);
@@ -164,7 +191,7 @@ export async function race<T>(routes: readonly { id: string }[], attempt: Attemp
     void attempt(id, ctl.signal, progress)
       .then(
         (value) => {
-          const a = { route: id, outcome: 'delivered', ms: Math.round(performance.now() - t0) };
+          const a = { route: id, outcome: 'delivered' as const, ms: Math.round(performance.now() - t0) };
           attempts[slot] = a;
           opts.onEvent?.({ type: 'end', attempt: a });
           if (!winner) {

@@ -16,6 +16,7 @@
  */
 import { BlockList, isIP } from 'node:net';
 import { InputError } from '../../errors.js';
+import { bareHost } from '../host.js';
 import { parseProxyUrl } from './route.js';
 
 export interface EnvProxy {
@@ -33,7 +34,7 @@ function firstSet(env: NodeJS.ProcessEnv, names: readonly string[]): { name: str
 }
 
 function hostOf(url: URL): string {
-  return url.hostname.replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '').toLowerCase();
+  return bareHost(url.hostname).replace(/\.$/, '').toLowerCase();
 }
 
 function portOf(url: URL): number {

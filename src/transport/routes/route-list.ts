@@ -18,6 +18,7 @@ import { verifyNote, type NoteSigner } from '../../crypto/note.js';
 import { InputError, VerifyError } from '../../errors.js';
 import { MAX_ANSWER } from '../http.js';
 import { parseRoute, type Route } from './route.js';
+import { parseJsonOr } from '../../util/json.js';
 
 export const ROUTE_LIST_HEADER = 'sealpost/routes/v1';
 /** Spec 6: a list issued more than one hour ahead of the client's clock is refused. */
@@ -31,6 +32,7 @@ export const MAX_ROUTE_LIST_BYTES = MAX_ANSWER;
  */
 const SPEC_FIELDS = ['id', 'kind', 'url', 'proxy', 'connect', 'servername', 'ca'] as const;
 
+/** A verified route list (spec 6): when it was issued, until when it holds, and its routes. */
 export interface RouteList {
   readonly issued: Date;
   readonly expires: Date;
@@ -40,6 +42,7 @@ export interface RouteList {
   readonly specs: RouteSpec[];
 }
 
+/** What {@link verifyRouteList} checks a route list against. */
 export interface VerifyRouteListOptions {
   readonly center: Center;
   /** The client's clock, Unix ms or a Date. */
@@ -128,12 +131,7 @@ export function openRouteList(note: string, center: Center): RouteList {
   if (!issued) throw badList('bad issued line');
   if (!expires) throw badList('bad expires line');
   if (expires.getTime() <= issued.getTime()) throw badList('expires before it was issued');
-  let specs: unknown;
-  try {
-    specs = JSON.parse(json);
-  } catch {
-    throw badList('routes are not JSON');
-  }
+  const specs = parseJsonOr(json, () => badList('routes are not JSON'));
   if (!Array.isArray(specs)) throw badList('routes are not an array');
   const seen = new Set<string>();
   const routes = specs.map((s: unknown, n) => {

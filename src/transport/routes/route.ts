@@ -4,10 +4,17 @@
  */
 import type { RouteSpec } from '../../crypto/center-file.js';
 import { InputError } from '../../errors.js';
+import { isLoopbackHost } from '../host.js';
 
+/** How a route reaches the center (spec 6): `direct`, a `mirror`, through an `http-proxy` or through `socks`. */
 export type RouteKind = RouteSpec['kind'];
 
+/**
+ * A checked route (spec 6), made by {@link parseRoute} from a center file's, a route list's or the
+ * user's route: where the center is and how to get there.
+ */
 export interface Route {
+  /** The route's id (`direct-1`, `arg-1+proxy-1`, …), as attempts and the CLI name it. */
   readonly id: string;
   readonly kind: RouteKind;
   /** The center's base URL over this route (trailing slash). Its host goes in the Host header. */
@@ -20,6 +27,8 @@ export interface Route {
    * so that nothing goes out directly. Only set together with `proxy`.
    */
   readonly via?: URL;
+  /** Reached through the user's proxy (`--proxy` or a proxy variable): `proxy` or `via` is the user's. */
+  readonly userProxy?: boolean;
   /** Dial this address instead of the URL's host (pinned address / fronting). */
   readonly connect?: { host: string; port: number };
   /** TLS SNI to send instead of the URL's host (fronting). */
@@ -113,33 +122,20 @@ export function parseProxyUrl(text: string, id = 'proxy'): URL {
   return u;
 }
 
-/** 127.0.0.0/8, ::1 and localhost: a plaintext proxy there is not seen by the censor. */
-export function isLoopbackHost(host: string): boolean {
-  const h = host.replace(/^\[(.*)\]$/, '$1').toLowerCase();
-  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) || /^::ffff:127\./.test(h);
-}
-
-/**
- * Refuses a plaintext proxy off loopback (spec 6: it shows the censor the target and the proxy's
- * credentials) unless the user allowed it. Throws InputError `plain-proxy`.
- */
-export function checkProxyPolicy(route: Route, allowPlainProxy: boolean): void {
-  const p = route.proxy;
-  if (!p || p.protocol === 'https:' || allowPlainProxy || isLoopbackHost(p.hostname)) return;
-  throw new InputError('plain-proxy', `route ${route.id}: plaintext proxy ${p.host} off loopback`, {
-    key: 'transport.plain-proxy',
-    params: { id: route.id, proxy: p.host },
-    field: '--allow-plain-proxy',
-  });
-}
-
 /**
  * `--proxy`: the same route sent through a proxy, named `<route id>+proxy-<n>` (CLI spec). A route
  * that has its own proxy is chained behind the user's (`via`); see `chainable` for when it can be.
  */
 export function throughProxy(route: Route, proxy: URL, n: number): Route {
   const id = `${route.id}+proxy-${n}`;
-  return route.proxy ? { ...route, id, via: proxy } : { ...route, id, proxy };
+  // A route's kind says how it is reached (issue 7): a direct or mirror route sent through a proxy
+  // becomes that proxy's kind, as parseRoute would require of it.
+  return route.proxy ? { ...route, id, via: proxy, userProxy: true } : { ...route, id, proxy, kind: proxyKind(proxy), userProxy: true };
+}
+
+/** The route kind that a proxy URL makes: `socks` for socks5h://, else `http-proxy`. */
+export function proxyKind(proxy: URL): 'socks' | 'http-proxy' {
+  return proxy.protocol === 'socks5h:' ? 'socks' : 'http-proxy';
 }
 
 /** Why a route with its own proxy cannot be chained behind the user's `proxy`, or null when it can. */

@@ -31,15 +31,19 @@ import { InputError, type Params } from '../../errors.js';
 import { envProxyFor, noProxyExempts, proxyVariablesSet } from './env-proxy.js';
 import type { RouteList } from './route-list.js';
 import { loadHeldRoutes } from './route-store.js';
-import { isLoopbackHost, parseProxyUrl, parseRoute, throughProxy, unchainable, type Route } from './route.js';
+import { isExposedProxy } from '../host.js';
+import { parseProxyUrl, parseRoute, throughProxy, unchainable, type Route } from './route.js';
 
+/** Where a route came from: `--route`, the signed route list, the center file, `--proxy`, a proxy variable. */
 export type RouteSource = 'arg' | 'route-list' | 'center-file' | 'proxy' | 'env';
 
+/** A route left out, with the message key and params to tell the user why. */
 export interface RouteWarning {
   readonly key: string;
   readonly params: Params;
 }
 
+/** Options of {@link gatherRoutes}: the CLI's route options (CLI spec), the home folder and the environment. */
 export interface GatherOptions {
   readonly center: Center;
   readonly home: string;
@@ -56,12 +60,14 @@ export interface GatherOptions {
 /** Why a route was left out while a proxy is given (`routes list` shows them). */
 export type LeftOutReason = 'loopback-proxy' | 'no-env-proxy';
 
+/** A route not raced because it cannot go through the user's proxy. */
 export interface LeftOut {
   readonly route: Route;
   readonly source: RouteSource;
   readonly reason: LeftOutReason;
 }
 
+/** What {@link gatherRoutes} found: the routes to race, in order, and what it left out. */
 export interface GatheredRoutes {
   readonly routes: Route[];
   /** Routes not raced because they could not go through the user's proxy. */
@@ -79,10 +85,6 @@ interface Sourced {
   readonly source: RouteSource;
 }
 
-/** A plaintext proxy the censor can see: not TLS to the proxy, not on this machine (spec 6). */
-export function isExposedProxy(proxy: URL | undefined): boolean {
-  return proxy !== undefined && proxy.protocol !== 'https:' && !isLoopbackHost(proxy.hostname);
-}
 
 function routeKey(r: Route): string {
   return JSON.stringify([r.url.href, r.via?.href ?? '', r.proxy?.href ?? '', r.connect ? `${r.connect.host}:${r.connect.port}` : '', r.servername ?? '', r.ca ?? '']);

@@ -6,10 +6,11 @@
  */
 import { isIP } from 'node:net';
 import { RouteError } from '../../errors.js';
+import { bareHost } from '../host.js';
 
 /** The proxy's host (IPv6 brackets removed) and port; parseProxyUrl always sets the port. */
 export function proxyEndpoint(proxy: URL): { host: string; port: number } {
-  return { host: proxy.hostname.replace(/^\[(.*)\]$/, '$1'), port: Number(proxy.port) };
+  return { host: bareHost(proxy.hostname), port: Number(proxy.port) };
 }
 
 /**

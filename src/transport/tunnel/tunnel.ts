@@ -6,16 +6,20 @@
  * never changes.
  *
  * Contract: resolves with a connected stream, or rejects with the signal's reason on abort, a raw
- * socket error, or a RouteError (`proxy-auth`, `proxy-refused`) for a proxy's own answer.
+ * socket error, or a RouteError (`proxy-auth`, `proxy-refused`) for a proxy's own answer; each
+ * noted with the hop it happened at (outcome.ts `atHop`), which classify() reports.
  * A proxied tunnel never resolves a name locally: neither the center's nor, when chained, the
  * route proxy's (issue 6 finding 1: it is named to the user's proxy, which resolves it).
  */
 import type { Duplex } from 'node:stream';
+import { bareHost } from '../host.js';
 import { dialTcp } from './dial.js';
 import { checkTargetHost, proxyCredentials, proxyEndpoint } from './proxy-common.js';
 import type { Route } from '../routes/route.js';
 import { connectHop } from './connect.js';
 import { loadSocks, socksHop } from './socks.js';
+import { atHop, type HopPlace } from '../outcome.js';
+import type { RouteHop } from '../../errors.js';
 
 export type Tunnel = (route: Route, signal: AbortSignal) => Promise<Duplex>;
 
@@ -29,7 +33,7 @@ export type Hop = (under: Duplex, proxy: URL, target: { host: string; port: numb
 /** Where the center's server is: the route's pinned `connect` address, else the URL's host and port. */
 export function targetOf(route: Route): { host: string; port: number } {
   if (route.connect) return route.connect;
-  const host = route.url.hostname.replace(/^\[(.*)\]$/, '$1');
+  const host = bareHost(route.url.hostname);
   const port = route.url.port ? Number(route.url.port) : route.url.protocol === 'https:' ? 443 : 80;
   return { host, port };
 }
@@ -56,16 +60,27 @@ export const openTunnel: Tunnel = async (route, signal) => {
   for (const p of hops) proxyCredentials(p);
   if (hops.some((p) => hopFor(p) === socksHop)) void loadSocks().catch(() => undefined);
   const first = hops[0] ? proxyEndpoint(hops[0]) : targetOf(route);
-  let stream: Duplex = await dialTcp(first.host, first.port, signal);
+  // Each failure is noted with the hop it happened at (issue 7, build point 4): the first dial is
+  // to the first proxy, or to the center; a proxy's answer is that proxy's. The user's proxy is
+  // always the first; any other is the route's own.
+  const hopAt = (i: number): RouteHop => (i === 0 && route.userProxy ? 'proxy' : 'route-proxy');
+  let place: HopPlace = hops[0] ? { hop: hopAt(0), proxy: hops[0] } : { hop: 'center' };
+  let stream: Duplex;
+  try {
+    stream = await dialTcp(first.host, first.port, signal);
+  } catch (err) {
+    throw atHop(err, place);
+  }
   const opened: Duplex[] = [stream];
   try {
     for (const [i, proxy] of hops.entries()) {
+      place = { hop: hopAt(i), proxy };
       stream = await hopFor(proxy)(stream, proxy, targets[i]!, route, signal);
       opened.push(stream);
     }
     return stream;
   } catch (err) {
     for (const s of opened) s.destroy();
-    throw err;
+    throw atHop(err, place);
   }
 };

@@ -1,6 +1,10 @@
-import { defineMessages } from './define.js';
+import { defineMessages } from '../i18n/define.js';
 
-export const messages = defineMessages(
+/**
+ * The texts of src/errors.ts's generic keys (`error.envelope`, `error.route`) and the CLI's wrapper
+ * of an internal error. errors.ts writes its own English `message`; these are what the CLI prints.
+ */
+export const common = defineMessages(
   {
     'error.envelope': 'the envelope cannot be opened',
     'error.route': 'route failed: {outcome}',

@@ -1,0 +1,16 @@
+/**
+ * Every catalog the CLI prints from: the lower layers' English with the CLI's zh-CN of it, and the
+ * CLI's own texts. The dependency points down (issue 7, build point 3): the modules know nothing of
+ * this list, and the center and the statement validator load no CLI or transport text.
+ */
+import type { Messages } from '../i18n/define.js';
+import { messages as cli } from '../messages.js';
+import { center } from './center.js';
+import { commander } from './commander.js';
+import { common } from './common.js';
+import { crypto } from './crypto.js';
+import { statement } from './statement.js';
+import { transport } from './transport.js';
+import { values } from './values.js';
+
+export const catalogs: readonly Messages[] = [common, statement, crypto, transport, center, values, commander, cli];

@@ -1,0 +1,79 @@
+/**
+ * zh-CN of the short English reasons that the lower layers put in a message's `{why}` or `{what}`
+ * param (`/tmp/c.json: not a valid center file ({why})`). They are details inside a keyed message,
+ * written where the check is; the CLI translates them here so that no English shows in zh-CN output
+ * (issue 7). Captures are translated too (a reason may hold another: `route 3: bad url`);
+ * tests/i18n/catalog.test.ts checks that every reason written in src/ has a rule.
+ */
+export const REASONS: readonly (readonly [RegExp, string])[] = [
+  // JSON formats (src/util/json.ts) and the center file (src/crypto/center-file.ts)
+  [/^not JSON$/, '不是 JSON'],
+  [/^not UTF-8$/, '不是 UTF-8 文本'],
+  [/^not an object$/, '不是 JSON 对象'],
+  [/^not text$/, '不是文本'],
+  [/^unknown version$/, '版本未知'],
+  [/^bad name$/, '名称无效'],
+  [/^(\w+) is not named (\S+)$/, '$1 的名称不是 $2'],
+  [/^routes is not an array$/, 'routes 不是数组'],
+  [/^route (\d+) is malformed$/, '第 $1 条线路格式错误'],
+  [/^route (\d+) is not an object$/, '第 $1 条线路不是对象'],
+  [/^route (\d+)$/, '第 $1 条线路'],
+  // key files (src/crypto/keys.ts)
+  [/^unknown kind$/, '密钥类型未知'],
+  [/^expected a (\w+) key, got (\S+)$/, '应为 $1 密钥，实际为 $2'],
+  [/^bad key bytes$/, '密钥字节无效'],
+  [/^public key does not match the secret key$/, '公钥与私钥不匹配'],
+  // receipts (src/crypto/receipt.ts, src/transport/deliver.ts)
+  [/^line count$/, '行数不对'],
+  [/^header$/, '首行不对'],
+  [/^center name$/, '中心名称不符'],
+  [/^envelope line$/, 'envelope 行无效'],
+  [/^blind line$/, 'blind 行无效'],
+  [/^index line$/, 'index 行无效'],
+  [/^hour line$/, 'hour 行无效'],
+  [/^log key name$/, '日志密钥的名称不符'],
+  [/^envelope id$/, '信封标识不符'],
+  [/^hour in the future$/, 'hour 晚于当前时间'],
+  [/^missing$/, '缺少回执'],
+  // route lists (src/transport/routes/route-list.ts) and route input (routes sign)
+  [/^larger than (\d+) bytes$/, '超过 $1 字节'],
+  [/^not five lines$/, '不是五行'],
+  [/^not a route list$/, '不是线路列表'],
+  [/^bad issued line$/, 'issued 行无效'],
+  [/^bad expires line$/, 'expires 行无效'],
+  [/^expires before it was issued$/, '过期时间早于签发时间'],
+  [/^routes are not JSON$/, '线路不是 JSON'],
+  [/^routes are not an array$/, '线路不是数组'],
+  [/^duplicate route id (\S+)$/, '线路标识 $1 重复'],
+  [/^duplicate id$/, '标识重复'],
+  [/^unknown field (\S+)$/, '未知字段 $1'],
+  [/^no array of routes$/, '没有线路数组'],
+  // routes (src/transport/routes/route.ts); `route <id>: <why>` is an InputError's own message
+  [/^route (\S+): (.+)$/, '线路 $1：$2'],
+  [/^bad id$/, '标识无效'],
+  [/^bad url$/, '地址无效'],
+  [/^url must be http or https$/, '地址必须是 http 或 https'],
+  [/^url must not carry credentials, a query or a fragment$/, '地址不能含凭据、查询或片段'],
+  [/^a (\S+) route needs a (\S+) proxy$/, '$1 线路需要 $2 代理'],
+  [/^unknown kind (.*)$/, '未知的线路类型 $1'],
+  [/^only http-proxy and socks routes have a proxy$/, '只有 http-proxy 和 socks 线路才有代理'],
+  [/^connect must be host:port$/, 'connect 必须是 主机:端口'],
+  [/^bad servername$/, 'servername 无效'],
+  [/^ca must be PEM certificates$/, 'ca 必须是 PEM 格式的证书'],
+  [/^bad proxy URL$/, '代理地址无效'],
+  [/^proxy must be http:\/\/, https:\/\/ or socks5h:\/\/host:port$/, '代理地址必须是 http://、https:// 或 socks5h://主机:端口'],
+  // proxy credentials (src/transport/tunnel/proxy-common.ts)
+  [/^bad percent-encoding in the credentials$/, '凭据中的百分号编码有误'],
+  [/^user or password over 255 bytes$/, '用户名或密码超过 255 字节'],
+  // last: the generic `bad <field>` of the center file (`bad boxKey`)
+  [/^bad (\w+)$/, '$1 无效'],
+];
+
+/** `why` in zh-CN when a rule knows it (captures translated in turn), else as written. */
+export function reasonZh(why: string, depth = 0): string {
+  for (const [re, zh] of REASONS) {
+    const m = re.exec(why);
+    if (m) return zh.replace(/\$(\d)/g, (_, n: string) => (depth < 3 ? reasonZh(m[Number(n)] ?? '', depth + 1) : (m[Number(n)] ?? '')));
+  }
+  return why;
+}

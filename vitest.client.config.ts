@@ -1,0 +1,27 @@
+import { defineConfig } from 'vitest/config';
+
+// The client tests (issue 7, point 1): what a client-only install (`npm ci --omit=optional`, no
+// better-sqlite3, no sodium-native) must pass. The centers these tests talk to run the real HTTP
+// intake over an in-memory store (tests/harness/memory-center.ts); the serve and demo tests and
+// the center's own tests need SQLite and stay in the full suite.
+export default defineConfig({
+  test: {
+    include: [
+      'tests/statement/**/*.test.ts',
+      'tests/crypto/**/*.test.ts',
+      'tests/transport/**/*.test.ts',
+      'tests/cli/**/*.test.ts',
+      'tests/i18n/**/*.test.ts',
+      'tests/index.test.ts',
+      'tests/package/client-entry.test.ts',
+    ],
+    exclude: ['tests/cli/demo.test.ts', 'node_modules/**'],
+    env: { SEALPOST_CLIENT_ONLY: '1' },
+    // The `serve` and `demo` rows of the table-driven CLI tests (bad-input, zh-output): named
+    // `serve: …` or `serve --flag …`.
+    testNamePattern: /^(?!.*(?:^|\s)(?:serve|demo)(?::|\s--))/,
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    pool: 'forks',
+  },
+});

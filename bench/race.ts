@@ -5,7 +5,10 @@
  * mirror (200 without a valid receipt), and a SOCKS5 proxy that works. Compares, as whole
  * processes: sealpost cold (no route memory), sealpost warm, the working route alone (the limit),
  * and a sequential curl loop over the same routes (--connect-timeout 10 --max-time 30), which is
- * what users would script; each curl answer is checked for a valid receipt, as sealpost does.
+ * what users would script; each curl answer is checked for a valid receipt, as sealpost does; and
+ * the same loop written with the card's packages (undici with https-proxy-agent / socks-proxy-agent,
+ * race-agents.ts, issue 7 point 7), also a whole process. After the lab, race-agents-stall.ts
+ * measures those agents against a proxy that never answers (loopback).
  * Then the starvation mix (race-starve.ts): five routes that accept and never answer and the
  * working one, cold, in random order, each run within the working route alone + 0.6 s.
  *
@@ -79,6 +82,16 @@ function curlLoop(envelopeFile: string, center: ReturnType<typeof parseCenterFil
   throw new Error('curl loop: no route delivered');
 }
 
+/** The same loop written with undici and the proxy agents (race-agents.ts), timed as a whole process. */
+function agentsLoop(centerFile: string, envelopeFile: string): { ms: number; attempts: string } {
+  const t0 = performance.now();
+  const r = spawnSync('ip', ['netns', 'exec', NS.cli, process.execPath, join(ROOT, 'dist/bench/race-agents.js'), centerFile, envelopeFile], { encoding: 'utf8' });
+  const ms = performance.now() - t0;
+  if (r.status !== 0) throw new Error(`undici + agents loop exited ${r.status}: ${r.stdout}${r.stderr}`);
+  const out = JSON.parse(r.stdout) as { attempts: { route: string; outcome: string; ms: number }[] };
+  return { ms, attempts: out.attempts.map((a) => `${a.route} ${a.outcome} ${(a.ms / 1000).toFixed(3)} s`).join(', ') };
+}
+
 async function main(): Promise<void> {
   const missing = missingTools();
   if (process.getuid?.() !== 0 || missing.length) {
@@ -127,6 +140,9 @@ async function main(): Promise<void> {
     const caFile = join(TLS, 'ca.pem');
     const curl = [curlLoop(envFile, center, eh, caFile)];
     if (RUNS > 3) curl.push(curlLoop(envFile, center, eh, caFile));
+    const agents = [agentsLoop(all, envFile)];
+    if (RUNS > 3) agents.push(agentsLoop(all, envFile));
+    const agentsMs = median(agents.map((a) => a.ms));
 
     const starveRuns: StarveRun[] = [];
     for (let i = 0; i < 2 * RUNS; i++) {
@@ -141,8 +157,9 @@ async function main(): Promise<void> {
       ['sealpost cold', fmt(median(cold)), `${(median(cold) / L).toFixed(2)} x limit`, `target <= limit + 0.6 s: ${median(cold) <= L + 600 ? 'met' : 'MISSED'}`],
       ['sealpost warm', fmt(median(warm)), `${(median(warm) / L).toFixed(2)} x limit`, `target <= 1.15 x limit: ${median(warm) <= 1.15 * L ? 'met' : 'MISSED'}`],
       ['curl loop', fmt(median(curl)), `${(median(curl) / median(cold)).toFixed(1)} x sealpost cold`, `target >= 20 x: ${median(curl) >= 20 * median(cold) ? 'met' : 'MISSED'}`],
+      ['undici + proxy agents loop', fmt(agentsMs), `${(agentsMs / median(cold)).toFixed(1)} x sealpost cold`, ''],
     ];
-    process.stdout.write(`bench/race: time to a verified receipt, whole process, median of ${RUNS} (curl: ${curl.length})\n`);
+    process.stdout.write(`bench/race: time to a verified receipt, whole process, median of ${RUNS} (curl, undici + agents: ${curl.length})\n`);
     for (const r of rows) process.stdout.write(`${r[0]!.padEnd(30)}${r[1]!.padStart(10)}   ${r[2]!.padEnd(26)}${r[3]}\n`);
     const sr = starveReport(starveRuns, L);
     const worst = Math.max(...starveRuns.map((r) => r.ms));
@@ -151,11 +168,14 @@ async function main(): Promise<void> {
         `worst ${fmt(worst)} = limit + ${((worst - L) / 1000).toFixed(3)} s; target every run <= limit + 0.6 s: ${sr.met ? 'met' : 'MISSED'}\n`,
     );
     for (const line of sr.lines) process.stdout.write(`${line}\n`);
+    process.stdout.write(`undici + proxy agents loop, attempts of its last run: ${agents.at(-1)!.attempts}\n`);
   } finally {
     for (const c of children) c.kill('SIGTERM');
     labDown();
     rmSync(dir, { recursive: true, force: true });
   }
+  // On loopback, outside the lab; the agents' stray sockets die with that process.
+  spawnSync(process.execPath, [join(ROOT, 'dist/bench/race-agents-stall.js')], { stdio: ['ignore', 'inherit', 'ignore'] });
 }
 
 main().catch((err: unknown) => {

@@ -13,6 +13,7 @@ import writeFileAtomic from 'write-file-atomic';
 import { fromBase64, toBase64 } from '../crypto/base64.js';
 import { envelopeIdHex, newDeliveryToken } from '../crypto/envelope.js';
 import { envelopeShapeError } from '../crypto/sizes.js';
+import { parseJsonOr } from '../util/json.js';
 
 /** `pending`: waits for a receipt; `failed`: the envelope itself is unusable (wrong version or length), never sent. */
 export type OutboxState = 'pending' | 'failed';
@@ -112,7 +113,7 @@ export class Outbox {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw e;
     }
-    const s = JSON.parse(text) as Stored;
+    const s = parseJsonOr(text, () => new Error(`outbox item ${id} is damaged`)) as Stored;
     const envelope = fromBase64(s.envelope);
     const token = fromBase64(s.token, 16);
     if (s.v !== 1 || !envelope || !token) throw new Error(`outbox item ${id} is damaged`);

@@ -17,6 +17,7 @@ import type { HttpAnswer } from './http.js';
 import { classify, routeError, statusError } from './outcome.js';
 import { requestOverRoute, type PhaseTimeouts } from './request.js';
 import type { Route } from './routes/route.js';
+import { parseJsonOr } from '../util/json.js';
 
 export { DEFAULT_TIMEOUTS, type PhaseTimeouts } from './request.js';
 
@@ -54,12 +55,9 @@ export function retryAfterMs(value: string | string[] | undefined, now = Date.no
 }
 
 function readReceipt(answer: HttpAnswer, eh: Uint8Array, route: Route, opts: DeliverOptions): Delivered['fields'] & { note: string } {
-  let body: { id?: unknown; receipt?: unknown };
-  try {
-    body = JSON.parse(answer.body.toString('utf8')) as typeof body;
-  } catch (cause) {
-    throw new VerifyError('bad-receipt', 'the answer is not JSON', { cause, key: 'crypto.bad-receipt', params: { what: 'not JSON' } });
-  }
+  const body = parseJsonOr(answer.body.toString('utf8'), (what) =>
+    new VerifyError('bad-receipt', 'the answer is not JSON', { key: 'crypto.bad-receipt', params: { what } }),
+  ) as { id?: unknown; receipt?: unknown } | null;
   if (typeof body !== 'object' || body === null || body.id !== toHex(eh) || typeof body.receipt !== 'string') {
     throw new VerifyError('bad-receipt', 'the answer has no receipt for this envelope', { key: 'crypto.bad-receipt', params: { what: 'missing' } });
   }

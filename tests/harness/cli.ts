@@ -11,9 +11,16 @@ export interface CliResult {
   stderr: string;
 }
 
-export function sealpost(args: readonly string[], opts: { env?: NodeJS.ProcessEnv; input?: string; nodeArgs?: readonly string[]; cwd?: string } = {}): Promise<CliResult> {
+export interface RunOptions {
+  env?: NodeJS.ProcessEnv;
+  input?: string;
+  cwd?: string;
+}
+
+/** Runs `command` with `args` (PATH and LANG=C, plus `env`), feeds it `input`, collects its output. */
+export function runCommand(command: string, args: readonly string[], opts: RunOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), BIN, ...args], {
+    const child = spawn(command, args, {
       env: { PATH: process.env.PATH ?? '', LANG: 'C', ...opts.env },
       ...(opts.cwd ? { cwd: opts.cwd } : {}),
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -26,4 +33,9 @@ export function sealpost(args: readonly string[], opts: { env?: NodeJS.ProcessEn
     child.on('close', (code) => resolve({ code, stdout, stderr }));
     child.stdin.end(opts.input ?? '');
   });
+}
+
+/** The built sealpost (BIN) under this Node, with optional Node flags (e.g. `--import` a recorder). */
+export function sealpost(args: readonly string[], opts: RunOptions & { nodeArgs?: readonly string[] } = {}): Promise<CliResult> {
+  return runCommand(process.execPath, [...(opts.nodeArgs ?? []), BIN, ...args], opts);
 }

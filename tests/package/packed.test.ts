@@ -20,6 +20,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { readArmor } from '../../src/index.js';
+import { runCommand } from '../harness/cli.js';
 import { socksProxy, type SocksProxy } from '../harness/socks.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -39,17 +40,8 @@ let proxied = 0;
 const STATEMENT = 'name: 小李\norgs: CYL,CYP\ncountry: CN\nprovince: 440000\n';
 
 /** The installed bin link itself (its shebang), not `node <file>`. */
-function bin(dir: string, args: readonly string[], input = ''): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(join(dir, 'node_modules', '.bin', 'sealpost'), args, { cwd: dir, env: { PATH: process.env.PATH ?? '', LANG: 'C' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input);
-  });
+function bin(dir: string, args: readonly string[], input = '') {
+  return runCommand(join(dir, 'node_modules', '.bin', 'sealpost'), args, { cwd: dir, input });
 }
 
 /** Runs an ES module in `dir` (so that `sealpost` resolves from that folder's node_modules). */

@@ -49,6 +49,10 @@ export const INPUT_CODES = [
   'no-permission',
   // a center command without its optional native dependencies (issue 7, build point 1)
   'center-deps-missing',
+  // relay import (issue 8, build point 2): a header the CLI spec's columns do not fit, no good row, a locked relay secret
+  'bad-header',
+  'no-good-rows',
+  'relay-secret-locked',
 ] as const;
 
 /** VerifyError: a signature, note, receipt or route list that does not verify; the CLI exits 4. */
@@ -75,7 +79,7 @@ export const AT_REST_CODES = ['wrong-passphrase', 'bad-sealed-file'] as const;
 export const STORE_CODES = ['overloaded'] as const;
 
 /** UsageError (src/cli/output.ts): the command line's shape is wrong; the CLI exits 1. */
-export const USAGE_CODES = ['statement-twice', 'flag-conflict'] as const;
+export const USAGE_CODES = ['statement-twice', 'flag-conflict', 'aborted'] as const;
 
 /**
  * The CLI spec's stable outcome words of a delivery attempt (`submit --json` `attempts[].outcome`),

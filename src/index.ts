@@ -71,6 +71,6 @@ export type { Random } from './transport/race/order.js';
 
 // The outbox: sealed envelopes that wait for a receipt (spec 9).
 export { Outbox } from './outbox/outbox.js';
-export type { OutboxItem, OutboxState } from './outbox/outbox.js';
+export type { AddOptions, Origin, OutboxItem, OutboxOptions, OutboxState } from './outbox/outbox.js';
 export { sendItem } from './outbox/send.js';
 export type { SendOptions, SendResult } from './outbox/send.js';

@@ -15,6 +15,9 @@ import { registerSeal } from './commands/seal.js';
 import { registerSubmit } from './commands/submit.js';
 import { registerDemo } from './commands/demo.js';
 import { registerRoutes } from './commands/routes.js';
+import { registerOutbox } from './commands/outbox.js';
+import { registerWipe } from './commands/wipe.js';
+import { registerRelay } from './commands/relay.js';
 
 function preScanLang(argv: readonly string[]): string | undefined {
   for (let i = 0; i < argv.length; i++) {
@@ -42,6 +45,7 @@ export function buildProgram(ctx: Ctx): Command {
     .option('--home <dir>', t('cli.opt.home'))
     .option('--center <file>', t('cli.opt.center'))
     .option('--verbose', t('cli.opt.verbose'))
+    .option('--keep-receipts', t('cli.opt.keep-receipts'))
     .showSuggestionAfterError(false)
     .exitOverride()
     .configureOutput({
@@ -50,7 +54,7 @@ export function buildProgram(ctx: Ctx): Command {
       // Commander's own parse errors are English: replace them with ours (see run()).
       outputError: () => {},
     });
-  for (const register of [registerKeygen, registerServe, registerCompose, registerSeal, registerSubmit, registerDemo, registerRoutes]) {
+  for (const register of [registerKeygen, registerServe, registerCompose, registerSeal, registerSubmit, registerDemo, registerRoutes, registerOutbox, registerWipe, registerRelay]) {
     const cmd = register(program, ctx);
     cmd.helpOption('-h, --help', t('cli.opt.help')).exitOverride().configureOutput({ outputError: () => {} });
     localizeHelp(cmd);

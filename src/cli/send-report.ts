@@ -12,12 +12,15 @@ import type { PhaseTimeouts } from '../transport/deliver.js';
 import type { RouteHealth } from '../transport/race/health.js';
 import { EXIT, table, type ExitCode, type Output } from './output.js';
 import { explainFailures, jsonAttempt } from './send-diagnosis.js';
+import { StatusLine } from './status-line.js';
 
 export interface SendReportOptions {
   readonly deadline?: number;
   readonly stagger?: number;
   readonly timeouts?: Partial<PhaseTimeouts>;
   readonly health?: RouteHealth;
+  /** Called once the envelope is delivered, with the route that delivered it (issue 8: the others go over it too). */
+  readonly onDelivered?: (route: Route) => Promise<void>;
 }
 
 export async function sendAndReport(
@@ -36,7 +39,8 @@ export async function sendAndReport(
     if (out.json) out.document({ id: item.id, delivered: false, route: null, receipt: null, attempts: [] });
     return EXIT.queued;
   }
-  const tty = Boolean((out.io.stderr as { isTTY?: boolean }).isTTY) && !out.json;
+  // One live line on a TTY: routes tried, failed so far, seconds (issue 8, build point 1).
+  const status = new StatusLine(out, (s, seconds) => t('cli.status.line', { tried: s.tried, failed: s.failed, seconds }));
   const r = await sendItem(outbox, item, routes, {
     center: { name: center.name, logKey: center.logKey },
     ...(opts.deadline !== undefined ? { deadline: opts.deadline } : {}),
@@ -45,10 +49,9 @@ export async function sendAndReport(
     ...(opts.health ? { health: opts.health } : {}),
     onEvent: (e) => {
       if (out.verbose && e.type === 'end') out.text(`${e.attempt.route}: ${outcomeText(e.attempt.outcome)} (${e.attempt.ms} ms)`);
-      else if (tty && e.type === 'start') out.io.stderr.write(`\r${t('cli.progress.trying', { route: e.route })}\u001b[K`);
+      status.count(e);
     },
-  });
-  if (tty && !out.verbose) out.io.stderr.write('\r\u001b[K');
+  }).finally(() => status.stop());
   for (const a of r.raw) {
     if (a.outcome === 'bad-receipt') out.warning('cli.warn.bad-receipt', { route: a.route });
   }
@@ -72,5 +75,7 @@ export async function sendAndReport(
   }
   // On stderr under --json too: why each route failed and what to do (issue 7, build point 4).
   if (!r.delivered) explainFailures(out, r.raw, center);
+  const winner = r.delivered ? routes.find((x) => x.id === r.route) : undefined;
+  if (winner && opts.onDelivered) await opts.onDelivered(winner);
   return r.delivered ? EXIT.ok : EXIT.queued;
 }

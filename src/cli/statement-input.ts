@@ -132,8 +132,10 @@ export function warnIfOnCommandLine(flags: ComposeFlags, out: Output, command: s
 
 /**
  * Reads and validates a statement from a file, stdin (`-`), or the compose flags; in memory only.
- * On a terminal, `-` first prints a hint saying what to type and how to end it.
- * @throws InputError (exit 2), or UsageError (exit 1) for a source and compose flags together.
+ * On a terminal, `-` first prints a hint saying what to type and how to end it, and no statement
+ * at all asks for it step by step (src/cli/prompts/wizard.ts).
+ * @throws InputError (exit 2), or UsageError (exit 1) for a source and compose flags together, or
+ *   `aborted` when the person cancels the questions.
  */
 export async function readStatement(source: string | undefined, flags: ComposeFlags, out: Output): Promise<Statement> {
   const { io } = out;
@@ -143,6 +145,9 @@ export async function readStatement(source: string | undefined, flags: ComposeFl
   }
   if (source === undefined) {
     if (fromFlags) return statementFromFlags(flags);
+    // Issue 8, build point 4: on a terminal, no statement means "ask me", step by step; the
+    // answers take the flags' own path to a statement.
+    if (io.stdin.isTTY) return (await import('./prompts/wizard.js')).askStatement(out, statementFromFlags);
     throw noStatement();
   }
   if (source === '-') {

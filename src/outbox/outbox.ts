@@ -1,49 +1,47 @@
 /**
- * The durable outbox (spec 9, CLI spec `outbox`): an envelope and its delivery token are written
- * (atomically, mode 0600) BEFORE the first delivery attempt, so that a statement is never lost to a
- * crash or a failed race, and deleted as soon as its receipt verifies, so that a seized device
- * holds as little as possible. Only sealed envelopes are stored, never plaintext.
+ * The durable outbox (spec 9, CLI spec `outbox`, issue 8 build point 1): an envelope and its
+ * delivery token are written (atomically and durably, mode 0600) BEFORE the first delivery
+ * attempt, so that a statement is never lost to a crash or a failed race; on delivery they are
+ * deleted, and only the receipt is kept, and only when asked (`--keep-receipts`). Only sealed
+ * envelopes are stored, never plaintext.
  *
- * One file per envelope, `<home>/outbox/<envelope id>.json`; the store seam stays this small so
- * that the volunteer batch relay (a later issue) can reuse it.
+ * One file per envelope, `<home>/outbox/<envelope id>.json` (src/outbox/item-file.ts).
  */
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
-import { fromBase64, toBase64 } from '../crypto/base64.js';
 import { envelopeIdHex, newDeliveryToken } from '../crypto/envelope.js';
 import { envelopeShapeError } from '../crypto/sizes.js';
-import { parseJsonOr } from '../util/json.js';
+import { backoffDelay } from './backoff.js';
+import { DirSync, removeDurable, writeDurable } from './durable.js';
+import { decodeItem, encodeItem, peekItem, type Origin, type OutboxItem } from './item-file.js';
+import { OutboxKeys } from './secrets.js';
 
-/** `pending`: waits for a receipt; `failed`: the envelope itself is unusable (wrong version or length), never sent. */
-export type OutboxState = 'pending' | 'failed';
+export type { Origin, OutboxItem, OutboxState } from './item-file.js';
 
-/** A queued envelope with the delivery token it is always sent with (spec 3: retries are idempotent). */
-export interface OutboxItem {
-  /** Envelope id (hex SHA-256 of the envelope). */
-  readonly id: string;
-  readonly envelope: Uint8Array;
-  readonly token: Uint8Array;
-  readonly state: OutboxState;
-  readonly attempts: number;
-  readonly reason?: string;
+/** Options of {@link Outbox.add} and {@link Outbox.addIfNew}. */
+export interface AddOptions {
+  /** Default: a fresh 16-byte token (spec 3). */
+  readonly token?: Uint8Array;
+  /** An opaque key chosen by the caller, 64 hex digits, that lets a re-import find a row already queued or delivered (while its receipt is kept). */
+  readonly ref?: string;
+  readonly origin?: Origin;
 }
 
-interface Stored {
-  v: 1;
-  envelope: string;
-  token: string;
-  state: OutboxState;
-  attempts: number;
-  reason?: string;
+/** Options of the {@link Outbox} constructor. */
+export interface OutboxOptions {
+  /** Seals tokens, kept receipts and origins under this passphrase (wire spec 9); null or absent: none. */
+  readonly passphrase?: string | null;
+  /** Keep the receipt of a delivered envelope (`--keep-receipts`); by default nothing of it stays. */
+  readonly keepReceipts?: boolean;
 }
 
 const ID = /^[0-9a-f]{64}$/;
+const FILE = /^[0-9a-f]{64}\.json$/;
 
 /**
  * The durable queue of sealed envelopes that wait for a receipt (spec 9): `<home>/outbox/`, one
- * file per envelope, mode 0600, written atomically and fsync'd before the first attempt, deleted
- * once the receipt verifies. It holds no plaintext.
+ * file per envelope, mode 0600, written atomically and fsync'd (folder included) before the first
+ * attempt, deleted once the receipt verifies (or reduced to the receipt with `keepReceipts`).
  *
  * @example Queue an envelope, then send it with sendItem
  * ```ts
@@ -55,9 +53,21 @@ const ID = /^[0-9a-f]{64}$/;
 export class Outbox {
   /** The outbox folder, `<home>/outbox`. */
   readonly dir: string;
-  /** @param home the sealpost home folder; the outbox is its `outbox/` folder, created on first use (mode 0700) */
-  constructor(home: string) {
+  readonly keepReceipts: boolean;
+  readonly #keys: OutboxKeys | null;
+  readonly #sync: DirSync;
+  /** Envelope ids and refs present (pending, failed or delivered-and-kept), built on first need. */
+  #index: Promise<{ ids: Set<string>; refs: Set<string> }> | null = null;
+
+  /**
+   * @param home the sealpost home folder; the outbox is its `outbox/` folder, created on first use (mode 0700)
+   * @param opts the passphrase (wire spec 9) and whether receipts are kept
+   */
+  constructor(home: string, opts: OutboxOptions = {}) {
     this.dir = join(home, 'outbox');
+    this.keepReceipts = Boolean(opts.keepReceipts);
+    this.#keys = opts.passphrase ? new OutboxKeys(opts.passphrase) : null;
+    this.#sync = new DirSync(this.dir);
   }
 
   #path(id: string): string {
@@ -67,43 +77,110 @@ export class Outbox {
 
   async #write(item: OutboxItem): Promise<void> {
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
-    const s: Stored = {
-      v: 1,
-      envelope: toBase64(item.envelope),
-      token: toBase64(item.token),
-      state: item.state,
-      attempts: item.attempts,
-      ...(item.reason ? { reason: item.reason } : {}),
+    await writeDurable(this.#path(item.id), await encodeItem(item, this.#keys), this.#sync);
+  }
+
+  #newItem(envelope: Uint8Array, opts: AddOptions): OutboxItem {
+    if (opts.ref !== undefined && !ID.test(opts.ref)) throw new RangeError('ref: expected 64 hex digits');
+    const shape = envelopeShapeError(envelope);
+    return {
+      id: envelopeIdHex(envelope),
+      envelope,
+      token: opts.token ?? newDeliveryToken(),
+      state: shape ? 'failed' : 'pending',
+      attempts: 0,
+      ...(shape ? { reason: shape } : {}),
+      ...(opts.ref !== undefined ? { ref: opts.ref } : {}),
+      ...(opts.origin ? { origin: opts.origin } : {}),
     };
-    await writeFileAtomic(this.#path(item.id), JSON.stringify(s), { mode: 0o600, fsync: true });
   }
 
   /**
    * Queues an envelope (durable when this resolves). An envelope already queued keeps its token,
    * so that re-sending it is idempotent at the center (spec 3). A wrong version or length is
-   * queued as `failed` (CLI spec: the envelope itself is unusable).
+   * queued as `failed` (CLI spec: the envelope itself is unusable), never sent.
+   * @param opts the token, ref and origin; a bare Uint8Array is the token (the earlier signature)
    */
-  async add(envelope: Uint8Array, token?: Uint8Array): Promise<OutboxItem> {
-    const id = envelopeIdHex(envelope);
-    const existing = await this.get(id);
-    if (existing) return existing;
-    const shape = envelopeShapeError(envelope);
-    const item: OutboxItem = {
-      id,
-      envelope,
-      token: token ?? newDeliveryToken(),
-      state: shape ? 'failed' : 'pending',
-      attempts: 0,
-      ...(shape ? { reason: shape } : {}),
-    };
+  async add(envelope: Uint8Array, opts: AddOptions | Uint8Array = {}): Promise<OutboxItem> {
+    const o: AddOptions = opts instanceof Uint8Array ? { token: opts } : opts;
+    const existing = await this.get(envelopeIdHex(envelope));
+    if (existing && existing.state !== 'delivered') return existing;
+    const item = this.#newItem(envelope, o);
     await this.#write(item);
+    await this.#remember(item);
     return item;
   }
 
   /**
-   * The queued item of an envelope id, or null when none is queued.
+   * Queues an envelope unless an item with the same envelope id, or the same ref, is already
+   * pending, failed, or delivered and kept: then nothing is written and it returns null. Safe to
+   * call concurrently from one process (the check and the reservation are one synchronous step).
+   */
+  async addIfNew(envelope: Uint8Array, opts: AddOptions = {}): Promise<OutboxItem | null> {
+    const item = this.#newItem(envelope, opts);
+    const index = await this.#loadIndex();
+    if (index.ids.has(item.id) || (item.ref !== undefined && index.refs.has(item.ref))) return null;
+    index.ids.add(item.id);
+    if (item.ref !== undefined) index.refs.add(item.ref);
+    try {
+      await this.#write(item);
+    } catch (err) {
+      index.ids.delete(item.id);
+      if (item.ref !== undefined) index.refs.delete(item.ref);
+      throw err;
+    }
+    return item;
+  }
+
+  /** True when an item with this ref is pending, failed, or delivered and kept. */
+  async hasRef(ref: string): Promise<boolean> {
+    return (await this.#loadIndex()).refs.has(ref);
+  }
+
+  async #remember(item: OutboxItem): Promise<void> {
+    if (!this.#index) return;
+    const index = await this.#index;
+    index.ids.add(item.id);
+    if (item.ref !== undefined) index.refs.add(item.ref);
+  }
+
+  async #forget(item: OutboxItem): Promise<void> {
+    if (!this.#index) return;
+    const index = await this.#index;
+    index.ids.delete(item.id);
+    if (item.ref !== undefined) index.refs.delete(item.ref);
+  }
+
+  /** Reads only the clear headers: no passphrase is needed to know what is queued. */
+  #loadIndex(): Promise<{ ids: Set<string>; refs: Set<string> }> {
+    this.#index ??= (async () => {
+      const ids = new Set<string>();
+      const refs = new Set<string>();
+      for (const name of await this.#names()) {
+        const head = peekItem(await readFile(join(this.dir, name), 'utf8').catch(() => ''));
+        if (!head) continue;
+        ids.add(name.slice(0, 64));
+        if (head.ref) refs.add(head.ref);
+      }
+      return { ids, refs };
+    })();
+    return this.#index;
+  }
+
+  async #names(): Promise<string[]> {
+    try {
+      return (await readdir(this.dir)).filter((n) => FILE.test(n)).sort();
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw e;
+    }
+  }
+
+  /**
+   * The item of an envelope id, or null when none is queued or kept.
    * @param id the envelope id (64 hex digits)
-   * @throws RangeError for an id that is not 64 hex digits; Error when the item's file is damaged
+   * @throws RangeError for an id that is not 64 hex digits; InputError `unreadable` for a sealed
+   *   item without the right passphrase; Error when the item's file is damaged
    */
   async get(id: string): Promise<OutboxItem | null> {
     let text: string;
@@ -113,38 +190,96 @@ export class Outbox {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw e;
     }
-    const s = parseJsonOr(text, () => new Error(`outbox item ${id} is damaged`)) as Stored;
-    const envelope = fromBase64(s.envelope);
-    const token = fromBase64(s.token, 16);
-    if (s.v !== 1 || !envelope || !token) throw new Error(`outbox item ${id} is damaged`);
-    return { id, envelope, token, state: s.state, attempts: s.attempts, ...(s.reason ? { reason: s.reason } : {}) };
+    return decodeItem(id, text, this.#keys);
   }
 
-  /** Every queued item (none when the folder does not exist yet). */
+  /** Every item, in id order (none when the folder does not exist yet). */
   async list(): Promise<OutboxItem[]> {
-    let names: string[];
-    try {
-      names = await readdir(this.dir);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw e;
+    const items: OutboxItem[] = [];
+    const names = await this.#names();
+    // Bounded parallel reads: a volunteer's outbox can hold tens of thousands of items.
+    for (let i = 0; i < names.length; i += 64) {
+      const got = await Promise.all(names.slice(i, i + 64).map((n) => this.get(n.slice(0, 64))));
+      for (const g of got) if (g) items.push(g);
     }
-    const items = await Promise.all(names.filter((n) => /^[0-9a-f]{64}\.json$/.test(n)).map((n) => this.get(n.slice(0, 64))));
-    return items.filter((i): i is OutboxItem => i !== null);
+    return items;
+  }
+
+  /**
+   * Settles a delivered envelope: the envelope and its token are deleted; with `keepReceipts` the
+   * item stays as `delivered` holding only the receipt (spec 9).
+   */
+  async markDelivered(item: OutboxItem, receipt: string, attempts: number): Promise<OutboxItem> {
+    const done: OutboxItem = {
+      id: item.id,
+      envelope: new Uint8Array(0),
+      token: new Uint8Array(0),
+      state: 'delivered',
+      attempts: item.attempts + attempts,
+      receipt,
+      ...(item.ref !== undefined ? { ref: item.ref } : {}),
+      ...(item.origin ? { origin: item.origin } : {}),
+    };
+    if (this.keepReceipts) {
+      await this.#write(done);
+    } else {
+      await removeDurable(this.#path(item.id), this.#sync);
+      await this.#forget(item);
+    }
+    return done;
+  }
+
+  /**
+   * Records a round that did not deliver: the attempts, and the next try after the backoff
+   * (1 s doubling to 10 min, jitter, Retry-After as a floor: src/outbox/backoff.ts). An item
+   * delivered meanwhile (by another process) is left as it is.
+   */
+  async recordFailure(item: OutboxItem, attempts: number, opts: { now?: number; random?: () => number; retryAfterMs?: number } = {}): Promise<OutboxItem> {
+    const current = await this.get(item.id);
+    if (!current || current.state !== 'pending') return current ?? item;
+    const failures = (current.failures ?? 0) + 1;
+    const next: OutboxItem = {
+      ...current,
+      attempts: current.attempts + attempts,
+      failures,
+      nextAt: (opts.now ?? Date.now()) + backoffDelay(failures, opts.random, opts.retryAfterMs),
+    };
+    await this.#write(next);
+    return next;
   }
 
   /**
    * Adds `n` to an item's attempt count (after a race that did not deliver).
-   * @param id the envelope id
-   * @param n the attempts made
+   * @deprecated use {@link Outbox.recordFailure}, which also sets the backoff
    */
   async recordAttempts(id: string, n: number): Promise<void> {
     const item = await this.get(id);
     if (item) await this.#write({ ...item, attempts: item.attempts + n });
   }
 
-  /** Forgets a delivered envelope and its token (spec 9). */
+  /**
+   * Removes the temp files of writes a crash interrupted (write-file-atomic's `<id>.json.<n>`):
+   * they may hold an envelope and its token, or a receipt, that nothing would ever delete. Only
+   * those older than a minute, so that a write running in another process (`submit`) is left alone.
+   * @returns how many were removed
+   */
+  async removeStaleTemp(now = Date.now()): Promise<number> {
+    let n = 0;
+    for (const name of await readdir(this.dir).catch(() => [] as string[])) {
+      if (!/^[0-9a-f]{64}\.json\.\w+$/.test(name)) continue;
+      const file = join(this.dir, name);
+      const st = await stat(file).catch(() => null);
+      if (st && now - st.mtimeMs > 60_000) {
+        await unlink(file).catch(() => {});
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** Forgets an item and, for a pending one, its token (spec 9). */
   async remove(id: string): Promise<void> {
-    await rm(this.#path(id), { force: true });
+    await removeDurable(this.#path(id), this.#sync);
+    if (this.#index) (await this.#index).ids.delete(id);
   }
 }

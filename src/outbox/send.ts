@@ -20,6 +20,24 @@ export interface SendOptions extends RaceOptions {
    * Without it the routes race in the order given (the demo, tests).
    */
   readonly health?: RouteHealth;
+  /** Unix ms (tests): when the backoff counts from. */
+  readonly now?: () => number;
+}
+
+/** The longest Retry-After among failed attempts (spec 7), for the backoff. */
+export function retryAfterOf(attempts: readonly Attempt[]): number | undefined {
+  const all = attempts.map((a) => a.error?.retryAfterMs).filter((n): n is number => n !== undefined);
+  return all.length ? Math.max(...all) : undefined;
+}
+
+/**
+ * Settles the outbox after a round: a verified receipt → delivered (the envelope and token deleted,
+ * the receipt kept only with `keepReceipts`); none → the attempts and the next try (backoff).
+ */
+export async function settle(outbox: Outbox, item: OutboxItem, receipt: string | null, attempts: readonly Attempt[], now?: () => number): Promise<OutboxItem> {
+  if (receipt !== null) return outbox.markDelivered(item, receipt, attempts.length);
+  const retryAfterMs = retryAfterOf(attempts);
+  return outbox.recordFailure(item, attempts.length, { ...(now ? { now: now() } : {}), ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) });
 }
 
 /** The `submit --json` document (CLI spec). */
@@ -34,7 +52,8 @@ export interface SendResult {
 /**
  * Sends one queued envelope: races it over `routes` (see {@link race}), each attempt a
  * {@link deliver}, and settles the outbox — delivered (the receipt verified): the envelope and its
- * token are removed; otherwise it stays queued with its attempts counted.
+ * token are removed (the receipt kept with `keepReceipts`); otherwise it stays queued with its
+ * attempts counted and its next try set by the backoff.
  * @param outbox the outbox that holds `item`
  * @param item the queued envelope (from {@link Outbox.add})
  * @param routes the routes to race, e.g. `center.routes.map(parseRoute)` or {@link gatherRoutes}'s
@@ -66,8 +85,7 @@ export async function sendItem(outbox: Outbox, item: OutboxItem, routes: readonl
     opts.health.record(result.attempts, undefined, routes);
     await opts.health.save(); // never throws: a memory failure must not fail a delivery
   }
-  if (result.winner) await outbox.remove(item.id);
-  else await outbox.recordAttempts(item.id, result.attempts.length);
+  await settle(outbox, item, result.winner?.value.receipt ?? null, result.attempts, opts.now);
   return {
     id: item.id,
     delivered: result.winner !== null,

@@ -19,6 +19,7 @@ const ALLOWED = new Set([
   'sealpost', 'error', 'warning', 'hint',
   // commands to type
   'keygen', 'serve', 'compose', 'seal', 'submit', 'demo', 'routes', 'list', 'test', 'update', 'sign', 'import',
+  'outbox', 'flush', 'show', 'wipe', 'relay', 'accept', 'report',
   'sha256sum', 'certutil', 'hashfile', 'Windows', 'Ctrl',
   // statement fields as typed (`name: …` lines, JSON paths such as `region.province`)
   'name', 'real-name', 'orgs', 'country', 'province', 'city', 'sector', 'channel', 'date', 'text', 'publish', 'text-lang',
@@ -27,6 +28,8 @@ const ALLOWED = new Set([
   'boxKey', 'logKey', 'tallyKey', 'routesKey',
   // key: value, the syntax of a statement typed after `-`; yes / no, its booleans
   'key', 'value', 'yes',
+  // a setting as typed in settings.json
+  'keepReceipts', 'true',
   'IPv6',
 ]);
 

@@ -8,9 +8,12 @@ import { messages as cli } from '../messages.js';
 import { center } from './center.js';
 import { commander } from './commander.js';
 import { common } from './common.js';
+import { compose } from './compose.js';
 import { crypto } from './crypto.js';
+import { outbox, outboxModule } from './outbox.js';
+import { relayCli, relayModule } from './relay.js';
 import { statement } from './statement.js';
 import { transport } from './transport.js';
 import { values } from './values.js';
 
-export const catalogs: readonly Messages[] = [common, statement, crypto, transport, center, values, commander, cli];
+export const catalogs: readonly Messages[] = [common, statement, crypto, transport, center, values, commander, compose, cli, outboxModule, outbox, relayModule, relayCli];

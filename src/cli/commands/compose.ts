@@ -17,11 +17,11 @@ export function registerCompose(program: Command, ctx: Ctx): Command {
   return cmd.action(
     action<ComposeFlags & { out?: string }>(ctx, async ({ opts, out, io }, source?: string) => {
       warnIfOnCommandLine(opts, out, 'compose');
-      if (source === undefined && !hasComposeFlags(opts)) {
-        // The interactive bilingual compose is a later issue; until then, name the ways in: on a
-        // terminal the one that keeps the statement off the command line (issue 6, finding 4).
+      if (source === undefined && !hasComposeFlags(opts) && !io.stdin.isTTY) {
+        // On a terminal readStatement asks step by step (issue 8, build point 4); a script is
+        // told the flags.
         out.error('cli.no-statement');
-        out.hint(io.stdin.isTTY ? 'cli.compose.hint-stdin' : 'cli.compose.hint-flags');
+        out.hint('cli.compose.hint-flags');
         return EXIT.usage;
       }
       const st = await readStatement(source, opts, out);

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { sealEnvelope } from '../../crypto/envelope.js';
 import { t } from '../i18n/index.js';
-import { Outbox } from '../../outbox/outbox.js';
+import { openOutbox } from './outbox.js';
+import { sendWaiting } from './outbox-flush.js';
 import { serializeStatement } from '../../statement/index.js';
 import { action, type Ctx } from '../context.js';
 import { addRouteOptions, gather, positive, type RouteFlags } from '../route-options.js';
@@ -12,8 +13,7 @@ export function registerSubmit(program: Command, ctx: Ctx): Command {
     .command('submit')
     .description(t('cli.submit.description'))
     .argument('[statement]', t('cli.arg.statement'))
-    .option('--timeout <seconds>', t('cli.opt.timeout'), positive('--timeout'))
-    .option('--keep-receipts', t('cli.opt.keep-receipts'));
+    .option('--timeout <seconds>', t('cli.opt.timeout'), positive('--timeout'));
   addRouteOptions(cmd);
   addComposeOptions(cmd);
   return cmd.action(
@@ -25,14 +25,15 @@ export function registerSubmit(program: Command, ctx: Ctx): Command {
       const st = await readStatement(source, opts, out);
       const envelope = sealEnvelope(serializeStatement(st), center.boxKey);
       // Durable before the first attempt: a statement is never lost (spec 9).
-      const outbox = new Outbox(home);
+      const outbox = await openOutbox(env);
       const item = await outbox.add(envelope);
-      if (opts.keepReceipts) out.warning('cli.keep-receipts-later');
       const [{ sendAndReport }, { RouteHealth }] = await Promise.all([import('../send-report.js'), import('../../transport/race/health.js')]);
       const health = await RouteHealth.load(home);
       return sendAndReport(out, outbox, item, center, g.routes, {
         health,
         ...(opts.timeout !== undefined ? { deadline: Math.round(opts.timeout * 1000) } : {}),
+        // Issue 8: a route that delivers now may be gone in an hour: send the waiting ones over it.
+        onDelivered: (route) => sendWaiting(env, outbox, route, center),
       });
     }),
   );

@@ -21,6 +21,7 @@ import { generateCenterKeys } from '../src/crypto/keys.js';
 import { Outbox } from '../src/outbox/outbox.js';
 import { deliver } from '../src/transport/deliver.js';
 import { parseRoute } from '../src/transport/routes/route.js';
+import { benchImportRss } from './relay-import.js';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const BIN = join(ROOT, 'dist/bin/sealpost.mjs');
@@ -155,6 +156,12 @@ async function main(): Promise<void> {
   } finally {
     await s.close();
     rmSync(dir, { recursive: true, force: true });
+  }
+  // Import memory (bench/relay-import.ts): 100,000 rows by default, a fourth argument to change it.
+  const rows = Number(process.argv[4] ?? 100_000);
+  if (rows > 0) {
+    const imp = benchImportRss(rows);
+    console.log(`relay import of ${imp.rows} rows: peak RSS ${imp.peakRssMb} MB (target < 200 MB), ${imp.seconds} s, ${imp.queued} statements queued, ${imp.rejected} rows rejected`);
   }
 }
 

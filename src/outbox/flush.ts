@@ -7,12 +7,16 @@
  */
 import { deliver, type Delivered } from '../transport/deliver.js';
 import { classify } from '../transport/outcome.js';
+import { RouteSession } from '../transport/session.js';
 import type { Attempt } from '../transport/race/race.js';
 import type { Route } from '../transport/routes/route.js';
 import type { Outbox, OutboxItem } from './outbox.js';
 import { sendItem, settle, type SendOptions } from './send.js';
 
-/** Envelopes delivered at once over a route that works (each its own connection; the center caps 64 per client). */
+/**
+ * Envelopes delivered at once over a route that works: each worker keeps one keep-alive session
+ * (src/transport/session.ts) over it, so at most this many connections (the center caps 64 per client).
+ */
 export const FLUSH_PARALLEL = 32;
 /**
  * Deliveries whose outbox write may still be running while the workers go on. Settling a delivery
@@ -48,13 +52,13 @@ export interface FlushRound {
 }
 
 /** One attempt over one route, outside a race: the route is known to work. */
-async function overRoute(item: OutboxItem, route: Route, opts: FlushOptions): Promise<{ value: Delivered | null; attempt: Attempt }> {
+async function overRoute(item: OutboxItem, route: Route, session: RouteSession, opts: FlushOptions): Promise<{ value: Delivered | null; attempt: Attempt }> {
   const started = Date.now();
   opts.onEvent?.({ type: 'start', route: route.id });
   const deadline = AbortSignal.timeout(opts.deadline ?? 120_000);
   const signal = opts.signal ? AbortSignal.any([opts.signal, deadline]) : deadline;
   try {
-    const value = await deliver(item.envelope, item.token, route, { center: opts.center, signal, ...(opts.timeouts ? { timeouts: opts.timeouts } : {}) });
+    const value = await deliver(item.envelope, item.token, route, { center: opts.center, signal, session, ...(opts.timeouts ? { timeouts: opts.timeouts } : {}) });
     const attempt: Attempt = { route: route.id, outcome: 'delivered', ms: Date.now() - started };
     opts.onEvent?.({ type: 'end', attempt });
     return { value, attempt };
@@ -94,14 +98,31 @@ export async function flushOutbox(outbox: Outbox, routes: readonly Route[], opts
     if (r.delivered) sticky = routes.find((x) => x.id === r.route) ?? null;
     else stalled = true;
   };
+  // One keep-alive session per worker over the sticky route (issue 8, bench/relay): a new
+  // connection and TLS handshake per envelope was most of the flush's CPU. The race itself still
+  // opens one connection per attempt.
   const worker = async (): Promise<void> => {
+    let session: RouteSession | null = null;
+    try {
+      await work((route) => {
+        if (session?.route !== route) {
+          session?.close();
+          session = new RouteSession(route, opts.timeouts);
+        }
+        return session;
+      });
+    } finally {
+      (session as RouteSession | null)?.close();
+    }
+  };
+  const work = async (sessionFor: (route: Route) => RouteSession): Promise<void> => {
     for (;;) {
       if (stalled || opts.signal?.aborted) return;
       const item = queue.shift();
       if (!item) return;
       const route = sticky;
       if (route) {
-        const { value, attempt } = await overRoute(item, route, opts);
+        const { value, attempt } = await overRoute(item, route, sessionFor(route), opts);
         // A busy center (503, 429) is not a broken route: back this envelope off, keep the route.
         if (value) {
           const p = settle(outbox, item, value.receipt, [attempt], opts.now).then(note, (e: unknown) => void (settleError ??= e));

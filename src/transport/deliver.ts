@@ -17,6 +17,7 @@ import type { HttpAnswer } from './http.js';
 import { classify, routeError, statusError } from './outcome.js';
 import { requestOverRoute, type PhaseTimeouts } from './request.js';
 import type { Route } from './routes/route.js';
+import type { RouteSession } from './session.js';
 import { parseJsonOr } from '../util/json.js';
 
 export { DEFAULT_TIMEOUTS, type PhaseTimeouts } from './request.js';
@@ -36,6 +37,8 @@ export interface DeliverOptions {
   readonly now?: () => number;
   /** Called when the route shows a sign of life before the receipt (see requestOverRoute). */
   readonly onProgress?: () => void;
+  /** A keep-alive session over `route` to send on instead of a new connection (issue 8: `outbox flush`). */
+  readonly session?: RouteSession;
 }
 
 /** A delivery: the route, the receipt note as the center signed it, and its verified fields. */
@@ -108,18 +111,16 @@ export async function deliver(envelope: Uint8Array, token: Uint8Array, route: Ro
   const shape = envelopeShapeError(envelope);
   if (shape) throw new InputError(shape, `envelope: ${shape}`, { key: `transport.envelope-${shape}` });
   if (token.length !== 16) throw new RangeError('token must be 16 bytes');
-  const answer = await requestOverRoute(
-    route,
-    {
-      method: 'POST',
-      path: 'v1/envelopes',
-      headers: { 'content-type': 'application/octet-stream', 'sealpost-token': toBase64(token) },
-      body: envelope,
-    },
-    opts.signal,
-    opts.timeouts,
-    opts.onProgress,
-  );
+  const req = {
+    method: 'POST',
+    path: 'v1/envelopes',
+    headers: { 'content-type': 'application/octet-stream', 'sealpost-token': toBase64(token) },
+    body: envelope,
+  } as const;
+  if (opts.session && opts.session.route !== route) throw new RangeError('the session is over another route');
+  const answer = opts.session
+    ? await opts.session.request(req, opts.signal, opts.onProgress)
+    : await requestOverRoute(route, req, opts.signal, opts.timeouts, opts.onProgress);
   try {
     if (answer.status !== 200) throw statusError(answer.status, retryAfterMs(answer.headers['retry-after']));
     const { note, ...fields } = readReceipt(answer, envelopeId(envelope), route, opts);

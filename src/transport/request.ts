@@ -32,6 +32,7 @@ export interface PhaseTimeouts {
 
 export const DEFAULT_TIMEOUTS: PhaseTimeouts = { connect: 10_000, tls: 10_000, receipt: 30_000 };
 
+/** One HTTP request to the center, relative to a route's base URL. */
 export interface RouteRequest {
   readonly method: 'GET' | 'POST';
   /** Relative to the route's base URL, e.g. `v1/envelopes`. */
@@ -40,13 +41,12 @@ export interface RouteRequest {
   readonly body?: Uint8Array;
 }
 
-export async function requestOverRoute(
-  route: Route,
-  req: RouteRequest,
-  signal: AbortSignal,
-  timeouts: Partial<PhaseTimeouts> = {},
-  onHeard?: () => void,
-): Promise<HttpAnswer> {
+/**
+ * Opens the route's stream to the center: tunnel, then TLS for https (the route's SNI, pinned
+ * address and trust anchors). Shared by one-shot requests and keep-alive sessions (session.ts).
+ * @throws RouteError classified by the phase that failed (connect, tls); the stream is destroyed
+ */
+export async function openRouteStream(route: Route, signal: AbortSignal, timeouts: Partial<PhaseTimeouts> = {}, onHeard?: () => void): Promise<Duplex> {
   const t = { ...DEFAULT_TIMEOUTS, ...timeouts };
   let step = 'connect';
   let p = phase(signal, step, t.connect);
@@ -66,13 +66,31 @@ export async function requestOverRoute(
       p.done();
       onHeard?.();
     }
-    step = 'request';
-    p = phase(signal, step, t.receipt);
-    return await exchange(stream, new URL(req.path, route.url), req, p.signal);
+    return stream;
   } catch (err) {
     stream?.destroy();
     // The phase signal's reason says whether the phase ran out or the caller cancelled.
     throw classify(p.signal.aborted ? p.signal.reason : err, step);
+  } finally {
+    p.done();
+  }
+}
+
+export async function requestOverRoute(
+  route: Route,
+  req: RouteRequest,
+  signal: AbortSignal,
+  timeouts: Partial<PhaseTimeouts> = {},
+  onHeard?: () => void,
+): Promise<HttpAnswer> {
+  const t = { ...DEFAULT_TIMEOUTS, ...timeouts };
+  const stream = await openRouteStream(route, signal, t, onHeard);
+  const p = phase(signal, 'request', t.receipt);
+  try {
+    return await exchange(stream, new URL(req.path, route.url), req, p.signal);
+  } catch (err) {
+    stream.destroy();
+    throw classify(p.signal.aborted ? p.signal.reason : err, 'request');
   } finally {
     p.done();
   }

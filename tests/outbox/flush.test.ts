@@ -2,14 +2,15 @@
  * The flush engine against a real local center (issue 8, build point 1): every pending envelope
  * delivered with verified receipts; once a route delivers, the others go over it (the dead route
  * is tried in the first race only); a race that delivers nothing ends the round; `--watch`'s due
- * rule follows nextAt (fake Date); a 503 with Retry-After backs the envelope off at least that long.
+ * rule follows nextAt (fake Date); a 503 with Retry-After backs the envelope off at least that long;
+ * 120 envelopes over one route open at most `parallel` + 1 connections and leave none (issue 8, bench/relay).
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
+import { connect, createServer as createTcp, type AddressInfo, type Socket } from 'node:net';
 import { envelopeId, sealEnvelope } from '../../src/crypto/envelope.js';
 import { verifyReceipt } from '../../src/crypto/receipt.js';
 import { Outbox } from '../../src/outbox/outbox.js';
@@ -42,6 +43,39 @@ const opts = (events: FlushEvent[]) => ({
   stagger: 100,
   onEvent: (e: FlushEvent) => events.push(e),
 });
+
+/** A loopback TCP relay in front of the center that counts the connections it accepts and the open ones. */
+async function countingRelay(target: URL) {
+  const open = new Set<Socket>();
+  let accepted = 0;
+  let onIdle: (() => void) | null = null;
+  const server = createTcp((s) => {
+    accepted++;
+    open.add(s);
+    const up = connect(Number(target.port), target.hostname);
+    s.pipe(up).pipe(s);
+    s.on('error', () => up.destroy());
+    up.on('error', () => s.destroy());
+    up.on('close', () => s.destroy());
+    s.on('close', () => {
+      up.destroy();
+      open.delete(s);
+      if (open.size === 0) onIdle?.();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+    accepted: () => accepted,
+    /** Resolves when no relayed socket is open (the close reaches the relay asynchronously), failing after 1 s. */
+    idle: () =>
+      Promise.race([
+        open.size === 0 ? Promise.resolve() : new Promise<void>((r) => (onIdle = r)),
+        new Promise<void>((_, rej) => setTimeout(() => rej(new Error(`${open.size} sockets still open`)), 1000)),
+      ]),
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
 
 describe('flushOutbox', () => {
   it('delivers 40 envelopes with verified, distinct receipts; after the first race only the winning route is used', async () => {
@@ -113,5 +147,24 @@ describe('Retry-After', () => {
     const after = await outbox.get(a.id);
     expect(after?.state).toBe('pending');
     expect(after!.nextAt!).toBeGreaterThanOrEqual(before + 30_000);
+  });
+  it('120 envelopes over one route open at most parallel + 1 connections (keep-alive sessions), all receipts verified, no socket left', async () => {
+    const relay = await countingRelay(c.url);
+    try {
+      const outbox = new Outbox(home);
+      const items = await Promise.all(Array.from({ length: 120 }, () => outbox.add(seal())));
+      const route = parseRoute({ id: 'relayed', kind: 'direct', url: relay.url });
+      const round = await flushOutbox(outbox, [route], { ...opts([]), parallel: 4 });
+      expect(round).toMatchObject({ delivered: 120, stalled: false });
+      for (const it of round.items) {
+        const item = items.find((i) => i.id === it.id)!;
+        verifyReceipt(it.receipt!, { center: c.center.name, logKey: c.center.logKey, eh: envelopeId(item.envelope) });
+      }
+      // The first race's own connection, then one session per worker.
+      expect(relay.accepted()).toBeLessThanOrEqual(5);
+      await relay.idle();
+    } finally {
+      await relay.close();
+    }
   });
 });

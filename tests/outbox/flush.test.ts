@@ -10,13 +10,14 @@ import { createServer, type Server } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect, createServer as createTcp, type AddressInfo, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { envelopeId, sealEnvelope } from '../../src/crypto/envelope.js';
 import { verifyReceipt } from '../../src/crypto/receipt.js';
 import { Outbox } from '../../src/outbox/outbox.js';
 import { flushOutbox, type FlushEvent } from '../../src/outbox/flush.js';
 import { parseRoute } from '../../src/transport/routes/route.js';
 import { startCenter, type TestCenter } from '../harness/center.js';
+import { countingRelay } from '../harness/relay.js';
 
 let c: TestCenter;
 let home: string;
@@ -44,38 +45,6 @@ const opts = (events: FlushEvent[]) => ({
   onEvent: (e: FlushEvent) => events.push(e),
 });
 
-/** A loopback TCP relay in front of the center that counts the connections it accepts and the open ones. */
-async function countingRelay(target: URL) {
-  const open = new Set<Socket>();
-  let accepted = 0;
-  let onIdle: (() => void) | null = null;
-  const server = createTcp((s) => {
-    accepted++;
-    open.add(s);
-    const up = connect(Number(target.port), target.hostname);
-    s.pipe(up).pipe(s);
-    s.on('error', () => up.destroy());
-    up.on('error', () => s.destroy());
-    up.on('close', () => s.destroy());
-    s.on('close', () => {
-      up.destroy();
-      open.delete(s);
-      if (open.size === 0) onIdle?.();
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
-    accepted: () => accepted,
-    /** Resolves when no relayed socket is open (the close reaches the relay asynchronously), failing after 1 s. */
-    idle: () =>
-      Promise.race([
-        open.size === 0 ? Promise.resolve() : new Promise<void>((r) => (onIdle = r)),
-        new Promise<void>((_, rej) => setTimeout(() => rej(new Error(`${open.size} sockets still open`)), 1000)),
-      ]),
-    close: () => new Promise<void>((r) => server.close(() => r())),
-  };
-}
 
 describe('flushOutbox', () => {
   it('delivers 40 envelopes with verified, distinct receipts; after the first race only the winning route is used', async () => {

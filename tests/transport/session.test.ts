@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { createServer as createHttp, type Server } from 'node:http';
-import { connect, createServer, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { sealEnvelope } from '../../src/crypto/envelope.js';
 import { deliver } from '../../src/transport/deliver.js';
@@ -14,38 +14,8 @@ import { parseRoute } from '../../src/transport/routes/route.js';
 import { RouteSession } from '../../src/transport/session.js';
 import { Cancelled } from '../../src/transport/outcome.js';
 import { startCenter, type TestCenter } from '../harness/center.js';
+import { countingRelay } from '../harness/relay.js';
 
-/** A loopback TCP relay in front of `target` that counts connections and tells when all closed. */
-async function countingRelay(target: URL) {
-  const open = new Set<Socket>();
-  let accepted = 0;
-  let waiters: (() => void)[] = [];
-  const server = createServer((s) => {
-    accepted++;
-    open.add(s);
-    const up = connect(Number(target.port), target.hostname);
-    s.pipe(up).pipe(s);
-    s.on('error', () => up.destroy());
-    up.on('error', () => s.destroy());
-    up.on('close', () => s.destroy());
-    s.on('close', () => {
-      up.destroy();
-      open.delete(s);
-      if (open.size === 0) (waiters.forEach((w) => w()), (waiters = []));
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
-    accepted: () => accepted,
-    /** Resolves once no relayed socket is open (an event), failing after 1 s. */
-    idle: () =>
-      open.size === 0
-        ? Promise.resolve()
-        : Promise.race([new Promise<void>((r) => waiters.push(r)), new Promise<void>((_, rej) => setTimeout(() => rej(new Error(`${open.size} sockets open`)), 1000))]),
-    close: () => new Promise<void>((r) => server.close(() => r())),
-  };
-}
 
 async function listen(server: Server): Promise<string> {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

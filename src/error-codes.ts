@@ -53,11 +53,14 @@ export const INPUT_CODES = [
   'bad-header',
   'no-good-rows',
   'relay-secret-locked',
+  // wire spec 9: this home keeps things under a passphrase, and neither a terminal nor SEALPOST_PASSPHRASE gives it
+  'passphrase-needed',
 ] as const;
 
 /** VerifyError: a signature, note, receipt or route list that does not verify; the CLI exits 4. */
 export const VERIFY_CODES = [
   'bad-note',
+  'bad-checkpoint',
   'unsigned',
   'bad-signature',
   'bad-verifier-key',

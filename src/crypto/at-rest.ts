@@ -80,7 +80,7 @@ function checkPassphrase(passphrase: unknown): asserts passphrase is string {
 
 /**
  * The passphrase for scripts (wire spec 9): `SEALPOST_PASSPHRASE`, or undefined when it is unset
- * or empty. Asking on a TTY is the CLI's part (a later issue).
+ * or empty. Asking on a TTY is the CLI's part (src/cli/passphrase.ts).
  */
 export function envPassphrase(env: NodeJS.ProcessEnv = process.env): string | undefined {
   const p = env.SEALPOST_PASSPHRASE;

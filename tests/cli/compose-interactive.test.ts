@@ -22,7 +22,8 @@ fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack('HHHH', 50, 140, 0, 0))
 p = subprocess.Popen(cfg['argv'], stdin=slave, stderr=slave, stdout=subprocess.PIPE, env=cfg['env'], cwd=cfg['cwd'])
 os.close(slave)
 out = []
-threading.Thread(target=lambda: out.append(p.stdout.read()), daemon=True).start()
+reader = threading.Thread(target=lambda: out.append(p.stdout.read()), daemon=True)
+reader.start()
 dec = codecs.getincrementaldecoder('utf-8')('replace')
 screen = ''
 mark = 0
@@ -52,7 +53,7 @@ while p.poll() is None and time.time() < end:
 while pump(0.05): pass
 if p.poll() is None: p.kill()
 p.wait()
-time.sleep(0)
+reader.join(10)
 json.dump({'code': p.returncode, 'stdout': (out[0] if out else b'').decode(), 'screen': ansi.sub('', screen), 'failed': failed}, sys.stdout)
 `;
 

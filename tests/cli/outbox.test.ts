@@ -136,7 +136,9 @@ describe('outbox', () => {
     expect(listed[0]!.receipt).toMatch(/^sealpost\/receipt\/v1\n/);
     const locked = await run(['outbox', 'list', '--json']);
     expect(locked.code).toBe(2);
-    expect(locked.stderr).toMatch(/encrypted and no passphrase is set/);
+    // The home records that a passphrase protects it: without one (and no terminal) nothing opens (wire spec 9).
+    expect(locked.stderr).toMatch(/protected by a passphrase, and none was given/);
+    expect(JSON.parse(locked.stdout)).toMatchObject({ error: { code: 'passphrase-needed' } });
   });
 
   it('a flush while another process holds the outbox lock refuses (exit 3) and touches nothing', async () => {

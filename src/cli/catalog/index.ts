@@ -11,9 +11,11 @@ import { common } from './common.js';
 import { compose } from './compose.js';
 import { crypto } from './crypto.js';
 import { outbox, outboxModule } from './outbox.js';
+import { log } from './log.js';
+import { passphrase } from './passphrase.js';
 import { relayCli, relayModule } from './relay.js';
 import { statement } from './statement.js';
 import { transport } from './transport.js';
 import { values } from './values.js';
 
-export const catalogs: readonly Messages[] = [common, statement, crypto, transport, center, values, commander, compose, cli, outboxModule, outbox, relayModule, relayCli];
+export const catalogs: readonly Messages[] = [common, statement, crypto, transport, center, values, commander, compose, cli, outboxModule, outbox, relayModule, relayCli, passphrase, log];

@@ -16,6 +16,7 @@ import type { Route } from '../../transport/routes/route.js';
 import { t } from '../i18n/index.js';
 import { action, type ActionEnv, type Ctx } from '../context.js';
 import { EXIT, type ExitCode } from '../output.js';
+import { commandPassphrase } from '../passphrase.js';
 import { addRouteOptions, gather, positive, type RouteFlags } from '../route-options.js';
 import { explainFailures } from '../send-diagnosis.js';
 import { StatusLine } from '../status-line.js';
@@ -106,7 +107,8 @@ async function rounds(env: ActionEnv<FlushFlags>, outbox: Outbox, routes: readon
     out.warning('cli.no-routes');
     out.hint('cli.hint.route');
   }
-  const health = await import('../../transport/race/health.js').then((m) => m.RouteHealth.load(env.home));
+  const passphrase = await commandPassphrase(env);
+  const health = await import('../../transport/race/health.js').then((m) => m.RouteHealth.load(env.home, { passphrase }));
   if (health.notice) out.warning(health.notice.key, health.notice.params);
   let stalls = 0;
   try {

@@ -4,19 +4,19 @@
  * their receipts are kept. `flush` is in outbox-flush.ts.
  */
 import type { Command } from 'commander';
-import { envPassphrase } from '../../crypto/at-rest.js';
 import { InputError } from '../../errors.js';
 import { Outbox, type OutboxItem, type OutboxState } from '../../outbox/outbox.js';
 import { readSettings } from '../../outbox/settings.js';
 import { t } from '../i18n/index.js';
 import { action, type ActionEnv, type Ctx } from '../context.js';
+import { commandPassphrase } from '../passphrase.js';
 import { EXIT, table, type ExitCode } from '../output.js';
 import { registerFlush } from './outbox-flush.js';
 
-/** The user's outbox: the passphrase from SEALPOST_PASSPHRASE, receipts kept by flag or settings.json (wire spec 9). */
+/** The user's outbox: the command's passphrase (src/cli/passphrase.ts), receipts kept by flag or settings.json (wire spec 9). */
 export async function openOutbox(env: ActionEnv<unknown>): Promise<Outbox> {
   const keepReceipts = Boolean(env.opts.keepReceipts) || (await readSettings(env.home)).keepReceipts;
-  return new Outbox(env.home, { passphrase: envPassphrase(env.io.env) ?? null, keepReceipts });
+  return new Outbox(env.home, { passphrase: await commandPassphrase(env, { keeping: keepReceipts }), keepReceipts });
 }
 
 /** The CLI spec's item object. */

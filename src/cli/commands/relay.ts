@@ -7,20 +7,20 @@
  * for each delivered row whose receipt was kept (`--keep-receipts`), or `--json` with the receipts.
  */
 import { constants } from 'node:fs';
-import { access } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { access, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { envPassphrase } from '../../crypto/at-rest.js';
 import { InputError } from '../../errors.js';
 import { Outbox } from '../../outbox/outbox.js';
 import { importRelayFile } from '../../relay/import.js';
 import { englishText } from '../../relay/messages.js';
 import { relayReport, reportCsv } from '../../relay/report.js';
-import { loadRelaySecret } from '../../relay/secret.js';
+import { loadRelaySecret, SECRET_FILE } from '../../relay/secret.js';
 import { t } from '../i18n/index.js';
 import { action, type Ctx } from '../context.js';
 import { loadCenter } from '../home.js';
 import { EXIT } from '../output.js';
+import { commandPassphrase } from '../passphrase.js';
 import { registerRelayAccept } from './relay-accept.js';
 
 async function readable(file: string): Promise<void> {
@@ -41,7 +41,9 @@ function registerImport(relay: Command, ctx: Ctx): void {
         const file = resolve(arg);
         await readable(file);
         const center = await loadCenter(opts.center, home);
-        const passphrase = envPassphrase(io.env) ?? null;
+        // Wire spec 9: the first relay.secret (or a kept receipt) is the first thing kept: offer a passphrase.
+        const newSecret = !(await stat(join(home, SECRET_FILE)).catch(() => null));
+        const passphrase = await commandPassphrase({ out, home, io }, { keeping: newSecret || Boolean(opts.keepReceipts) });
         const secret = await loadRelaySecret(home, { passphrase });
         const outbox = new Outbox(home, { passphrase, keepReceipts: Boolean(opts.keepReceipts) });
         const r = await importRelayFile({ file, outbox, boxKey: center.boxKey, secret, describe: (x) => t(x.key, x.params) });
@@ -66,7 +68,7 @@ function registerReport(relay: Command, ctx: Ctx): void {
     .description(t('cli.relay.report.description'))
     .action(
       action<object>(ctx, async ({ opts, out, home, io }) => {
-        const outbox = new Outbox(home, { passphrase: envPassphrase(io.env) ?? null, keepReceipts: true });
+        const outbox = new Outbox(home, { passphrase: await commandPassphrase({ out, home, io }), keepReceipts: true });
         const report = relayReport(await outbox.list());
         if (opts.json) {
           out.document({ rows: report.rows, waiting: report.waiting });

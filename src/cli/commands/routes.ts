@@ -29,6 +29,7 @@ import { heldForRollback, storeRouteList } from '../../transport/routes/route-st
 import { action, type ActionEnv, type Ctx } from '../context.js';
 import { addRouteOptions, gather, positive, type RouteFlags } from '../route-options.js';
 import { loadCenter } from '../home.js';
+import { commandPassphrase } from '../passphrase.js';
 import { EXIT, table, type ExitCode, type Output } from '../output.js';
 import { parseJsonOr } from '../../util/json.js';
 import { statusError } from '../../transport/outcome.js';
@@ -84,7 +85,7 @@ async function listRoutes(env: ActionEnv<RouteFlags>): Promise<ExitCode> {
   const { out, home } = env;
   const { g } = await gather(env);
   const source = (r: Route) => g.sources.get(r.id) ?? '';
-  const health = await RouteHealth.load(home);
+  const health = await RouteHealth.load(home, { passphrase: await commandPassphrase(env) });
   if (health.notice) out.warning(health.notice.key, health.notice.params);
   if (out.json) {
     const routes = g.routes.map((r) => ({ ...routeJson(r, source(r)), health: healthJson(health.describe(r)) }));

@@ -5,6 +5,7 @@ import { openOutbox } from './outbox.js';
 import { sendWaiting } from './outbox-flush.js';
 import { serializeStatement } from '../../statement/index.js';
 import { action, type Ctx } from '../context.js';
+import { commandPassphrase } from '../passphrase.js';
 import { addRouteOptions, gather, positive, type RouteFlags } from '../route-options.js';
 import { addComposeOptions, warnIfOnCommandLine, readStatement, type ComposeFlags } from '../statement-input.js';
 
@@ -28,7 +29,7 @@ export function registerSubmit(program: Command, ctx: Ctx): Command {
       const outbox = await openOutbox(env);
       const item = await outbox.add(envelope);
       const [{ sendAndReport }, { RouteHealth }] = await Promise.all([import('../send-report.js'), import('../../transport/race/health.js')]);
-      const health = await RouteHealth.load(home);
+      const health = await RouteHealth.load(home, { passphrase: await commandPassphrase(env) });
       return sendAndReport(out, outbox, item, center, g.routes, {
         health,
         ...(opts.timeout !== undefined ? { deadline: Math.round(opts.timeout * 1000) } : {}),

@@ -61,6 +61,7 @@ export const INPUT_CODES = [
 export const VERIFY_CODES = [
   'bad-note',
   'bad-checkpoint',
+  'witness-policy',
   'unsigned',
   'bad-signature',
   'bad-verifier-key',

@@ -6,6 +6,7 @@ import { english } from '../english.js';
 
 export const messages = {
   'log.bad-checkpoint': 'malformed checkpoint ({why})',
+  'log.witness-policy': 'the checkpoint carries {got} valid witness cosignatures; the center file requires {need}',
 } as const;
 
 /** English text of a log message key. */

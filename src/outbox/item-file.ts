@@ -1,14 +1,16 @@
 /**
  * The stored form of one outbox item, `<home>/outbox/<envelope id>.json` (issue 8, build point 1).
  * In the clear: the state, the attempt and backoff counters and the caller's opaque `ref` (a keyed
- * hash: nothing without the relay secret). The secret part — envelope, token, kept receipt and
- * origin — is sealed under the passphrase when one is set (wire spec 9).
+ * hash: nothing without the relay secret). The secret part — envelope, token, kept receipt, origin
+ * and the kept statement id, tag key and counted fields — is sealed under the passphrase when one
+ * is set (wire spec 9).
  */
 import { fromBase64, toBase64 } from '../crypto/base64.js';
 import { AtRestError, isSealed, type SealedDocument } from '../crypto/at-rest.js';
 import { InputError } from '../errors.js';
 import { parseJsonOr } from '../util/json.js';
 import { englishText } from './messages.js';
+import { isCountedKeep, type CountedKeep } from '../statement/counted.js';
 import type { OutboxKeys } from './secrets.js';
 
 /**
@@ -45,6 +47,8 @@ export interface OutboxItem {
   readonly failures?: number;
   /** The verified receipt (delivered and kept only). */
   readonly receipt?: string;
+  /** The statement's id, tagKey and counted-entry fields, for `verify --counted` (kept only with `keepReceipts`: spec 9). */
+  readonly counted?: CountedKeep;
 }
 
 interface Secret {
@@ -52,6 +56,7 @@ interface Secret {
   token?: string;
   receipt?: string;
   origin?: Origin;
+  counted?: CountedKeep;
 }
 
 interface Stored extends Secret {
@@ -74,6 +79,7 @@ export async function encodeItem(item: OutboxItem, keys: OutboxKeys | null): Pro
     ...(item.token.length ? { token: toBase64(item.token) } : {}),
     ...(item.receipt !== undefined ? { receipt: item.receipt } : {}),
     ...(item.origin ? { origin: item.origin } : {}),
+    ...(item.counted ? { counted: item.counted } : {}),
   };
   const s: Stored = {
     v: 1,
@@ -136,5 +142,6 @@ export async function decodeItem(id: string, text: string, keys: OutboxKeys | nu
     ...(typeof s.nextAt === 'number' ? { nextAt: s.nextAt } : {}),
     ...(typeof s.failures === 'number' ? { failures: s.failures } : {}),
     ...(typeof secret.receipt === 'string' ? { receipt: secret.receipt } : {}),
+    ...(isCountedKeep(secret.counted) ? { counted: secret.counted } : {}),
   };
 }

@@ -16,6 +16,7 @@ import { backoffDelay } from './backoff.js';
 import { DirSync, removeDurable, writeDurable } from './durable.js';
 import { decodeItem, encodeItem, peekItem, type Origin, type OutboxItem } from './item-file.js';
 import { OutboxKeys } from './secrets.js';
+import type { CountedKeep } from '../statement/counted.js';
 
 export type { Origin, OutboxItem, OutboxState } from './item-file.js';
 
@@ -26,6 +27,11 @@ export interface AddOptions {
   /** An opaque key chosen by the caller, 64 hex digits, that lets a re-import find a row already queued or delivered (while its receipt is kept). */
   readonly ref?: string;
   readonly origin?: Origin;
+  /**
+   * The statement's id, tag key and counted-entry fields (src/statement/counted.ts), for
+   * `verify --counted`: stored only when the outbox keeps receipts (wire spec 9), else dropped.
+   */
+  readonly counted?: CountedKeep;
 }
 
 /** Options of the {@link Outbox} constructor. */
@@ -93,6 +99,7 @@ export class Outbox {
       ...(shape ? { reason: shape } : {}),
       ...(opts.ref !== undefined ? { ref: opts.ref } : {}),
       ...(opts.origin ? { origin: opts.origin } : {}),
+      ...(opts.counted && this.keepReceipts ? { counted: opts.counted } : {}),
     };
   }
 
@@ -234,6 +241,7 @@ export class Outbox {
       receipt,
       ...(item.ref !== undefined ? { ref: item.ref } : {}),
       ...(item.origin ? { origin: item.origin } : {}),
+      ...(item.counted ? { counted: item.counted } : {}),
     };
     if (this.keepReceipts) {
       await this.#write(done);

@@ -17,6 +17,7 @@ import { sealEnvelope } from '../crypto/envelope.js';
 import { bucketFor, MAX_PLAINTEXT } from '../crypto/padding.js';
 import { InputError } from '../errors.js';
 import { serializeStatement } from '../statement/index.js';
+import { countedKeep, type CountedKeep } from '../statement/counted.js';
 import { readCsv } from './csv.js';
 import { groupStatements, Groups, rowStatement, type Planned } from './groups.js';
 import { deriveRef, Occurrences } from './ids.js';
@@ -28,7 +29,7 @@ import { SealPool } from './seal-pool.js';
 
 /** The part of the outbox an import uses (src/outbox/outbox.ts). */
 export interface RelayOutbox {
-  addIfNew(envelope: Uint8Array, opts: { ref: string; origin: { file: string; line: number } }): Promise<unknown>;
+  addIfNew(envelope: Uint8Array, opts: { ref: string; origin: { file: string; line: number }; counted: CountedKeep }): Promise<unknown>;
   hasRef(ref: string): Promise<boolean>;
 }
 
@@ -101,7 +102,7 @@ export async function importRelayFile(opts: ImportOptions): Promise<ImportResult
       return;
     }
     const envelope = pool ? await pool.seal(bytes) : sealEnvelope(bytes, opts.boxKey);
-    const added = await opts.outbox.addIfNew(envelope, { ref, origin: { file: opts.file, line: p.line } });
+    const added = await opts.outbox.addIfNew(envelope, { ref, origin: { file: opts.file, line: p.line }, counted: countedKeep(p.statement) });
     if (added === null) counts.skipped++;
     else counts.queued++;
   };

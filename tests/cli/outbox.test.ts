@@ -114,6 +114,8 @@ describe('outbox', () => {
     expect(items[0]).toMatchObject({ id, state: 'delivered', attempts: 1 });
     verifyReceipt(items[0]!.receipt!, { center: c.center.name, logKey: c.center.logKey, eh: fromHex(id, 32)! });
     await noPlaintext();
+    // Kept with the receipt: the statement's id, tag key and counted fields, never a name (spec 9).
+    expect((await new Outbox(home).get(id))!.counted).toMatchObject({ people: 1, cyl: 1, region: 'CN-440000' });
     const show = await run(['outbox', 'show', id]);
     expect(show.stdout).toContain('sealpost/receipt/v1');
   });
@@ -131,6 +133,12 @@ describe('outbox', () => {
     expect(text).not.toContain('sealpost/receipt/v1');
     expect(text).not.toContain(toBase64(token));
     await noPlaintext();
+    // The statement's id and tag key are kept for `verify --counted` (spec 9), sealed like the receipt.
+    const kept = (await new Outbox(home, { passphrase: env.SEALPOST_PASSPHRASE }).get(id))!.counted!;
+    expect(kept).toMatchObject({ people: 1, cyl: 1, ccp: 0, cyp: 0, region: 'CN-440000', sector: '-' });
+    expect(kept.tagKey).toHaveLength(44);
+    expect(text).not.toContain(kept.tagKey);
+    expect(text).not.toContain(kept.id);
     const listed = json<Item[]>(await run(['outbox', 'list', '--json'], env));
     expect(listed[0]).toMatchObject({ id, state: 'delivered' });
     expect(listed[0]!.receipt).toMatch(/^sealpost\/receipt\/v1\n/);

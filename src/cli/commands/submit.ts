@@ -4,6 +4,7 @@ import { t } from '../i18n/index.js';
 import { openOutbox } from './outbox.js';
 import { sendWaiting } from './outbox-flush.js';
 import { serializeStatement } from '../../statement/index.js';
+import { countedKeep } from '../../statement/counted.js';
 import { action, type Ctx } from '../context.js';
 import { commandPassphrase } from '../passphrase.js';
 import { addRouteOptions, gather, positive, type RouteFlags } from '../route-options.js';
@@ -27,7 +28,8 @@ export function registerSubmit(program: Command, ctx: Ctx): Command {
       const envelope = sealEnvelope(serializeStatement(st), center.boxKey);
       // Durable before the first attempt: a statement is never lost (spec 9).
       const outbox = await openOutbox(env);
-      const item = await outbox.add(envelope);
+      // With --keep-receipts the statement's id, tag key and counted fields stay too, for `verify --counted` (spec 9).
+      const item = await outbox.add(envelope, { counted: countedKeep(st) });
       const [{ sendAndReport }, { RouteHealth }] = await Promise.all([import('../send-report.js'), import('../../transport/race/health.js')]);
       const health = await RouteHealth.load(home, { passphrase: await commandPassphrase(env) });
       return sendAndReport(out, outbox, item, center, g.routes, {

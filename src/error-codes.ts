@@ -55,6 +55,8 @@ export const INPUT_CODES = [
   'relay-secret-locked',
   // wire spec 9: this home keeps things under a passphrase, and neither a terminal nor SEALPOST_PASSPHRASE gives it
   'passphrase-needed',
+  // tally (issue 10): its state folder belongs to another center or data folder, or is damaged
+  'bad-tally-state',
 ] as const;
 
 /** VerifyError: a signature, note, receipt or route list that does not verify; the CLI exits 4. */
@@ -71,6 +73,22 @@ export const VERIFY_CODES = [
   'route-list-expired',
   'route-list-future',
   'route-list-rollback',
+  // the lies `verify` proves about the received log (issue 9, src/verify/lies.ts)
+  'smaller-checkpoint',
+  'inconsistent-checkpoint',
+  'split-view',
+  'entry-dropped',
+  'entry-rewritten',
+  'not-included',
+  'not-covered',
+  // the counted log and the tally note (wire spec 8, issue 10): malformed, or not what the entries give
+  'bad-counted-entry',
+  'bad-tally-note',
+  'counted-dropped',
+  'counted-added',
+  'counted-changed',
+  'note-mismatch',
+  'repeated-tag',
 ] as const;
 
 /** EnvelopeError: an envelope that cannot be opened (one generic code, spec 3). */

@@ -62,6 +62,7 @@ export { verifyRouteList } from './transport/routes/route-list.js';
 export type { RouteList, VerifyRouteListOptions } from './transport/routes/route-list.js';
 export { deliver } from './transport/deliver.js';
 export type { CenterIdentity, Delivered, DeliverOptions, PhaseTimeouts } from './transport/deliver.js';
+export type { AsyncVerify } from './crypto/note.js';
 export { RouteSession } from './transport/session.js';
 export type { HttpAnswer } from './transport/http.js';
 export type { RouteRequest } from './transport/request.js';
@@ -75,5 +76,38 @@ export type { Random } from './transport/race/order.js';
 // The outbox: sealed envelopes that wait for a receipt (spec 9).
 export { Outbox } from './outbox/outbox.js';
 export type { AddOptions, Origin, OutboxItem, OutboxOptions, OutboxState } from './outbox/outbox.js';
+export type { CountedFields, CountedKeep } from './statement/counted.js';
+export { countedKeep, isoWeek } from './statement/counted.js';
 export { sendItem } from './outbox/send.js';
 export type { SendOptions, SendResult } from './outbox/send.js';
+
+// The received log and `verify` (spec 5): checkpoints over the routes, consistency with the one
+// kept, inclusion proofs computed from tiles (issue 9).
+export { verifyLog, COVER_GRACE_MS } from './verify/verify.js';
+export type { KeptReceipt, LogReport, ReceiptStatus, ReceiptVerdict, VerifyLogOptions } from './verify/verify.js';
+export type { EvidenceNote, Lie, LieKind } from './verify/lies.js';
+export { acceptCheckpoint } from './verify/checkpoints.js';
+export type { LogCenter } from './verify/checkpoints.js';
+export { CHECKPOINT_FILE, keepCheckpoint, readKeptCheckpoint, writeEvidence } from './verify/state.js';
+export type { KeptCheckpoint } from './verify/state.js';
+export type { GetAnswer, RouteGet } from './verify/source.js';
+export type { Checkpoint, SignedCheckpoint } from './log/checkpoint.js';
+export type { Hash } from './log/merkle.js';
+export { receivedLeaf } from './log/leaf.js';
+export type { CenterWitness } from './crypto/center-file.js';
+export type { CosignatureVerifier } from './log/cosignature.js';
+
+// The counted log, the tally note and the public recount (spec 8, issue 10).
+export { recount, countedRoot, StreamingRoot, AWK_TOTALS, AWK_TOTALS_LINE } from './log/recount.js';
+export type { RecountResult, TallyFiles } from './log/recount.js';
+export {
+  countedFigures,
+  formatCountedEntry,
+  parseCountedEntries,
+  parseCountedEntry,
+  parseTallyNote,
+  tallyNoteBody,
+  DEFAULT_MILESTONE_STEP,
+  REJECTED_REASONS,
+} from './log/counted.js';
+export type { CountedEntry, CountedFigures, RejectedReason, TallyNote } from './log/counted.js';

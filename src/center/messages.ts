@@ -33,6 +33,13 @@ export const messages = {
   'center.error.address-not-local': 'cannot listen on {listen}: it is not an address of this machine',
   'center.error.listen-unknown-host': 'cannot listen on {listen}: unknown host name',
   'center.log.store-failed': 'storing an envelope failed: {message}',
+  'center.error.bad-parameter': 'the query parameters must be given once each, as decimal numbers (index and size, or from and to)',
+  'center.error.bad-range': 'no such proof: an inclusion proof needs index < size, a consistency proof 1 <= from <= to',
+  'center.error.beyond-checkpoint': 'the tree size is beyond the latest checkpoint',
+  'center.error.no-checkpoint': 'the received log has no checkpoint yet, retry later',
+  'center.error.no-log': '{dir} holds no received log with a checkpoint: run sealpost serve with this data folder first',
+  'center.log.checkpoint-failed': 'signing a checkpoint of the received log failed: {message}',
+  'center.log.cosign-failed': 'collecting witness cosignatures failed: {message}',
   'center.error.deps-missing':
     'the center (serve, demo) needs the optional package {package}, which is not installed or not built here: install it with npm install {package}@{version} (it builds from C++ when no prebuilt binary can be downloaded), or reinstall sealpost without --omit=optional',
 } as const;

@@ -8,9 +8,14 @@ import { InputError, namingField } from '../errors.js';
 import { centerNameFromKeyName, readSecretKeyFile } from '../crypto/keys.js';
 import { createIntakeServer, type IntakeLimits } from './server.js';
 import { NoteSigner } from '../crypto/note.js';
-import { openSqliteStore, SqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
+import { openSqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
 import { loadSqlite } from './deps.js';
 import { checkTlsPair, dataDirError, listenError, readFlagFile } from './serve-errors.js';
+import { Checkpointer, DEFAULT_CHECKPOINT_INTERVAL_MS, type CosignHook } from './log/checkpoints.js';
+import { englishText } from './messages.js';
+import { cosignerFromKeysDir } from './witness/from-center.js';
+
+export { exportLog, type ExportResult } from './log/export.js';
 
 export const DEFAULT_LISTEN = '127.0.0.1:8080';
 export const DB_FILE = 'intake.sqlite';
@@ -38,6 +43,18 @@ export interface ServeOptions {
   readonly log?: (line: string) => void;
   /** A signed route list note (`routes sign`) to publish at `GET /v1/routes`. */
   readonly routes?: string;
+  /**
+   * How often a checkpoint of the received log is signed when it grew, in milliseconds (default
+   * 1000; spec 5 promises one covering a receipt within 5 s).
+   */
+  readonly checkpointIntervalMs?: number;
+  /**
+   * Witness hook: called after each new checkpoint is signed and stored; the signature lines it
+   * returns are appended to the note served at `GET /v1/checkpoint` (spec 5). Default: none.
+   */
+  readonly cosign?: CosignHook;
+  /** Internal (benchmarks only): false runs the intake without the received log. */
+  readonly receivedLog?: boolean;
 }
 
 /** A running intake server (from {@link startServe}). */
@@ -48,6 +65,8 @@ export interface Serving {
   readonly center: string;
   /** Stops the server, then commits what is queued and closes the store. */
   close(): Promise<void>;
+  /** Signs a checkpoint now if the log grew (tests; the schedule does this every interval). */
+  checkpoint(): Promise<void>;
 }
 
 /** Parses `host:port` / `[v6]:port`. Throws InputError `bad-listen`. */
@@ -105,9 +124,9 @@ export async function startServe(opts: ServeOptions): Promise<Serving> {
   // With the store's worker thread, receipts are signed there, in the commit's own hand-off (one
   // thread hand-off per batch; measured against a separate signing thread: one thread fewer on 2
   // cores, no loss). The signer here signs only when the store runs on this thread.
-  const storeSigns = thread === 'worker' || (thread === 'auto' && SqliteStore.workerAvailable());
   const signer = new NoteSigner(key.name, key.secretKey);
   let store;
+  let checkpointer: Checkpointer | undefined;
   try {
     // The intake holds no routes key, so it cannot verify the list; clients do (spec 6). It only
   // checks that the file is a route list note of this center, to catch a wrong file early.
@@ -139,11 +158,28 @@ export async function startServe(opts: ServeOptions): Promise<Serving> {
       maxQueue: opts.maxQueue ?? Math.max(1, Math.floor(maxConnections / 2)),
       retryAfterSeconds: opts.retryAfterSeconds,
       thread,
-      ...(storeSigns ? { sign: { name: key.name, seed: key.secretKey } } : {}),
+      // The store signs the log's checkpoints in its writer (off the request path), and receipts too with the worker.
+      sign: { name: key.name, seed: key.secretKey },
+      ...(opts.receivedLog === false ? { log: false } : {}),
     });
     await syncDir(opts.dataDir);
+    const logLine = opts.log ?? ((line: string) => process.stderr.write(`sealpost: ${line}\n`));
+    // Wire spec 5: the witnesses listed in <keys>/center.json cosign each new checkpoint (src/center/witness).
+    const cosign = opts.cosign ?? (await cosignerFromKeysDir(opts.keysDir, signer, { log: logLine }));
+    // The first checkpoint before listening: after a restart it covers every stored entry.
+    checkpointer = store.log
+      ? await Checkpointer.start({
+          log: store.log,
+          intervalMs: opts.checkpointIntervalMs ?? DEFAULT_CHECKPOINT_INTERVAL_MS,
+          ...(cosign ? { cosign } : {}),
+          onError: (what, err) =>
+            logLine(englishText(what === 'cosign' ? 'center.log.cosign-failed' : 'center.log.checkpoint-failed', { message: err instanceof Error ? err.message : String(err) })),
+        })
+      : undefined;
+    const cp = checkpointer;
+    const logHttp = store.log && cp ? { served: () => cp.served, store: store.log } : undefined;
     const limits = { ...(opts.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: opts.retryAfterSeconds }), ...opts.limits };
-    const server = createIntakeServer({ store, signer, center, limits, tls, log: opts.log, ...(routeList ? { routeList } : {}) });
+    const server = createIntakeServer({ store, signer, center, limits, tls, log: opts.log, ...(routeList ? { routeList } : {}), ...(logHttp ? { receivedLog: logHttp } : {}) });
     const url = await server.listen(host, port).catch((err: unknown) => {
       throw listenError(err, opts.listen ?? DEFAULT_LISTEN);
     });
@@ -153,12 +189,26 @@ export async function startServe(opts: ServeOptions): Promise<Serving> {
       url,
       center,
       close() {
-        // In-flight requests finish (their entries are committed and signed), then the store.
-        closed ??= server.close().then(() => open.close());
+        // In-flight requests finish (their entries are committed and signed), a last checkpoint
+        // covers them, then the store closes.
+        closed ??= server
+          .close()
+          .then(() => cp?.stop())
+          // A failure here only delays coverage: the next start signs one first.
+          .then(() => open.log?.checkpoint().catch((err: unknown) => logLine(englishText('center.log.checkpoint-failed', { message: err instanceof Error ? err.message : String(err) }))))
+          .then(
+            () => open.close(),
+            async (err: unknown) => {
+              await open.close();
+              throw err;
+            },
+          );
         return closed;
       },
+      checkpoint: () => cp?.tick() ?? Promise.resolve(),
     };
   } catch (err) {
+    await checkpointer?.stop();
     await store?.close();
     throw err;
   }

@@ -1,6 +1,7 @@
 /**
  * The intake's HTTP server (spec 7): `POST /v1/envelopes` stores an envelope durably and only
- * then answers with a receipt signed by the log key (spec 4); `GET /healthz`.
+ * then answers with a receipt signed by the log key (spec 4); the received log's checkpoint, proofs
+ * and tiles (src/center/log/http.ts); `GET /healthz`.
  *
  * It never logs a body or a client address (spec 5, 7), and never crashes on input: malformed
  * HTTP, slow clients, aborted and oversized bodies each end in a 4xx or a closed connection.
@@ -17,6 +18,7 @@ import type { ReceiptSigner } from './signer.js';
 import { OverloadedError, type IntakeStore } from './store.js';
 import { Admission, type AdmissionCounts, type Conn } from './admission.js';
 import { clientErrorAnswer, CLOSE, fail, hasBody, rawAnswer, send } from './answers.js';
+import { answerLog, isLogPath, type LogHttp } from './log/http.js';
 
 /** The intake's timeouts and caps (`serve` flags, spec 7); every field has a default. */
 export interface IntakeLimits {
@@ -77,6 +79,8 @@ export interface IntakeServerOptions {
   readonly log?: (line: string) => void;
   /** The signed route list published at `GET /v1/routes` (spec 6, 7), or none (404). */
   readonly routeList?: string;
+  /** The received log's checkpoint, proofs and tiles (spec 5, 7), or none (404). */
+  readonly receivedLog?: LogHttp;
 }
 
 export interface IntakeServer {
@@ -218,6 +222,7 @@ export function createIntakeServer(opts: IntakeServerOptions): IntakeServer {
       if (opts.routeList === undefined) return fail(res, 404, 'no-route-list', { close });
       return send(res, 200, opts.routeList, 'text/plain; charset=utf-8', close ? CLOSE : []);
     }
+    if (opts.receivedLog && isLogPath(path)) return answerLog(req, res, path, q < 0 ? '' : url.slice(q + 1), opts.receivedLog, close);
     if (path === HEALTHZ) {
       if (req.method === 'GET' || req.method === 'HEAD') {
         return send(res, 200, 'ok\n', 'text/plain; charset=utf-8', close ? CLOSE : []);

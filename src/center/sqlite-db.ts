@@ -6,10 +6,17 @@
 import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { loadSqlite } from './deps.js';
-import type { AppendItem, Entry, StoredEntry } from './store.js';
+import type { AppendItem, Entry, StoredCheckpoint, StoredEntry } from './store.js';
 import { hourOf, receivedLeaf } from './leaf.js';
+import { LOG_SCHEMA, SqliteLog } from './log/sqlite-log.js';
+import { leafHash, type Hash } from '../log/merkle.js';
+import { checkpointText, parseCheckpointText, signCheckpoint } from '../log/checkpoint.js';
+import type { NoteSigner } from '../crypto/note.js';
 
-export const SCHEMA_VERSION = 1;
+/** 1: entries. 2: the received log's stored hashes and checkpoints (issue 9). */
+export const SCHEMA_VERSION = 2;
+/** Leaves hashed per transaction when an older data folder's log is built on open. */
+const CATCH_UP_CHUNK = 65_536;
 
 /**
  * `idx` is the rowid (the received log index). The envelope column is last so that reading the
@@ -32,6 +39,11 @@ export interface IntakeDbOptions {
   readonly readonly?: boolean;
   /** Clock in unix milliseconds (tests). */
   readonly now?: () => number;
+  /**
+   * Keep the received log's hashes with each commit (default true). Off only for a benchmark's
+   * baseline: the next open with the log on builds what is missing from the stored leaves.
+   */
+  readonly log?: boolean;
 }
 
 interface Row {
@@ -59,12 +71,21 @@ export class IntakeDb {
   readonly #next: Database.Statement<[], { n: number }>;
   readonly #page: Database.Statement<[number, number], Row>;
   readonly #commit: (items: readonly AppendItem[]) => Entry[];
+  readonly #leaves: Database.Statement<[number, number], { leaf: Buffer }>;
+  readonly #withLog: boolean;
+  /** The received log (stored hashes and checkpoints) in this database. */
+  readonly log: SqliteLog;
 
   constructor(path: string, opts: IntakeDbOptions = {}) {
     this.#now = opts.now ?? Date.now;
     const Sqlite = loadSqlite();
     this.#db = new Sqlite(path, opts.readonly ? { readonly: true, fileMustExist: true } : {});
     this.#db.pragma('busy_timeout = 10000');
+    // Proofs read O(log n) random stored hashes: memory-mapped pages spare a read() and a copy
+    // each, and a larger cache keeps the tree's upper levels, which every proof shares (issue 9:
+    // a proof under 5 ms at 11.4 million leaves). SQLite caps the map at its compile-time maximum.
+    this.#db.pragma('mmap_size = 2147418112');
+    this.#db.pragma('cache_size = -65536');
     if (!opts.readonly) {
       this.#db.pragma('journal_mode = WAL');
       // FULL: every commit fsyncs the WAL, so a receipt is never signed for a write a power
@@ -81,9 +102,45 @@ export class IntakeDb {
     this.#insert = this.#db.prepare('INSERT INTO entries (idx, idem, eh, blind, hour, leaf, envelope) VALUES (?, ?, ?, ?, ?, ?, ?)');
     this.#next = this.#db.prepare('SELECT coalesce(max(idx) + 1, 0) AS n FROM entries');
     this.#page = this.#db.prepare('SELECT idx, eh, blind, hour, leaf, envelope FROM entries WHERE idx >= ? ORDER BY idx LIMIT ?');
+    this.#leaves = this.#db.prepare('SELECT leaf FROM entries WHERE idx >= ? ORDER BY idx LIMIT ?');
+    this.log = new SqliteLog(this.#db);
+    this.#withLog = !opts.readonly && opts.log !== false;
     // IMMEDIATE: take the write lock first, so that `max(idx) + 1` cannot race another writer
     // (a second process on the same data folder waits or fails; it never reuses an index).
     this.#commit = this.#db.transaction((items: readonly AppendItem[]) => this.#commitItems(items)).immediate;
+    if (this.#withLog) {
+      this.#catchUp();
+      this.#checkLatest();
+    }
+  }
+
+  /**
+   * Builds the stored hashes the entries have and the hash table lacks (a data folder from before
+   * the log, or one written with the log off), from the stored leaves, in chunks.
+   */
+  #catchUp(): void {
+    const step = this.#db.transaction(() => {
+      const at = this.log.size();
+      const leaves = this.leaves(at, CATCH_UP_CHUNK);
+      this.log.append(at, leaves.map(leafHash));
+      return leaves.length;
+    }).immediate;
+    while (this.log.size() < this.count()) {
+      if (step() === 0) throw new Error('the entries have a gap: cannot build the received log');
+    }
+  }
+
+  /**
+   * The latest stored checkpoint must be the tree the stored hashes give at its size: otherwise the
+   * next checkpoint would be inconsistent with one already served (spec 5), so refuse to start.
+   */
+  #checkLatest(): void {
+    const latest = this.log.latestCheckpoint();
+    if (!latest) return;
+    const c = parseCheckpointText(checkpointText(latest.note));
+    if (c.size !== latest.size || c.size > this.log.size() || !Buffer.from(this.log.root(c.size)).equals(c.root)) {
+      throw new Error(`the received log does not match its checkpoint of size ${latest.size}: refusing to sign an inconsistent one`);
+    }
   }
 
   #version(): number | undefined {
@@ -99,7 +156,12 @@ export class IntakeDb {
       if (v === undefined) {
         this.#db.exec('CREATE TABLE schema_version (version INTEGER NOT NULL)');
         this.#db.exec(SCHEMA_V1);
+        this.#db.exec(LOG_SCHEMA);
         this.#db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(SCHEMA_VERSION);
+      } else if (v === 1) {
+        // The hashes themselves are built after the migration (#catchUp), in chunks.
+        this.#db.exec(LOG_SCHEMA);
+        this.#db.prepare('UPDATE schema_version SET version = ?').run(SCHEMA_VERSION);
       } else if (v !== SCHEMA_VERSION) {
         // Later versions add migrations here, one step at a time; an unknown newer version is refused.
         throw new Error(`intake database has schema version ${v}, this build knows ${SCHEMA_VERSION}`);
@@ -117,9 +179,11 @@ export class IntakeDb {
 
   #commitItems(items: readonly AppendItem[]): Entry[] {
     let next = this.#next.get()!.n;
+    const first = next;
     const hour = hourOf(this.#now());
     const blinds = randomBytes(16 * items.length);
     const out: Entry[] = [];
+    const hashes: Hash[] = [];
     for (let i = 0; i < items.length; i++) {
       const it = items[i]!;
       // Also finds an entry inserted earlier in this same batch (same transaction).
@@ -130,9 +194,13 @@ export class IntakeDb {
       }
       const blind = u8(blinds.subarray(16 * i, 16 * i + 16));
       const index = next++;
-      this.#insert.run(index, it.idem, it.eh, blind, hour, receivedLeaf(blind, it.eh, hour), it.envelope);
+      const leaf = receivedLeaf(blind, it.eh, hour);
+      this.#insert.run(index, it.idem, it.eh, blind, hour, leaf, it.envelope);
+      if (this.#withLog) hashes.push(leafHash(leaf));
       out.push({ index, eh: it.eh, blind, hour, fresh: true });
     }
+    // Same transaction: the leaves and the log's interior nodes are durable together (issue 9).
+    if (hashes.length > 0) this.log.append(first, hashes);
     return out;
   }
 
@@ -147,6 +215,29 @@ export class IntakeDb {
   /** Up to `limit` entries from `from` in index order. */
   page(from: number, limit: number): StoredEntry[] {
     return this.#page.all(from, limit).map(toStored);
+  }
+
+  /** The 40-byte leaves of `limit` entries from `from` (entry bundles, the log's catch-up). */
+  leaves(from: number, limit: number): Uint8Array[] {
+    return this.#leaves.all(from, limit).map((r) => u8(r.leaf));
+  }
+
+  /**
+   * Signs and stores a checkpoint of the whole log when it grew since the latest stored one
+   * (spec 5: never per request); returns the latest checkpoint either way. Call it on the writer,
+   * between commits: the size and root are then those of committed leaves.
+   */
+  checkpoint(signer: NoteSigner): StoredCheckpoint {
+    if (!this.#withLog) throw new Error('the received log is off in this store');
+    return this.#db.transaction(() => {
+      const size = this.log.size();
+      const latest = this.log.latestCheckpoint();
+      if (latest && latest.size >= size) return latest;
+      const note = signCheckpoint(signer, { origin: signer.name, size, root: this.log.root(size) });
+      const c = { size, note };
+      this.log.storeCheckpoint(c);
+      return c;
+    }).immediate();
   }
 
   close(): void {

@@ -13,7 +13,8 @@ import { existsSync } from 'node:fs';
 import { chmod, open as openFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { AppendItem, Entry, IntakeStore, StoredEntry } from './store.js';
+import type { AppendItem, Entry, IntakeStore, ReceivedLogStore, StoredCheckpoint, StoredEntry } from './store.js';
+import { NoteSigner } from '../crypto/note.js';
 import { OverloadedError } from './store.js';
 import { IntakeDb } from './sqlite-db.js';
 import { packItems, unpackResults } from './sqlite-wire.js';
@@ -31,10 +32,16 @@ export interface SqliteStoreOptions {
   /** Where the writes run: 'auto' (default) uses the worker when its compiled module exists. */
   readonly thread?: 'auto' | 'worker' | 'main';
   /**
-   * The log key (`<center>/log` and its seed): with the worker, each entry comes back with its
-   * receipt signed right after the commit, in the same thread hand-off. Ignored on the main thread.
+   * The log key (`<center>/log` and its seed): signs the received log's checkpoints (in the writer
+   * thread), and with the worker each entry comes back with its receipt signed right after the
+   * commit, in the same thread hand-off (on the main thread the server signs receipts).
    */
   readonly sign?: { readonly name: string; readonly seed: Uint8Array };
+  /**
+   * Keep the received log with each commit (default true). Internal: false only for a
+   * benchmark's baseline; `log` is then undefined.
+   */
+  readonly log?: boolean;
   /** Test hook: awaited before each batch is committed, with the batch size. */
   readonly beforeCommit?: (size: number) => void | Promise<void>;
 }
@@ -47,6 +54,7 @@ interface Pending {
 
 interface Committer {
   commit(items: readonly AppendItem[]): Promise<Entry[]>;
+  checkpoint(): Promise<StoredCheckpoint>;
   close(): Promise<void>;
 }
 
@@ -67,23 +75,30 @@ async function makePrivate(path: string): Promise<void> {
 }
 const PAGE = 256;
 
-function mainCommitter(db: IntakeDb): Committer {
+function mainCommitter(db: IntakeDb, sign?: SqliteStoreOptions['sign']): Committer {
+  const signer = sign ? new NoteSigner(sign.name, sign.seed) : undefined;
   return {
     commit: async (items) => db.commit(items),
+    checkpoint: async () => {
+      if (!signer) throw new Error('the store has no log key to sign checkpoints');
+      return db.checkpoint(signer);
+    },
     close: async () => db.close(),
   };
 }
 
-async function workerCommitter(path: string, sign?: SqliteStoreOptions['sign']): Promise<Committer> {
-  const worker = new Worker(WORKER_URL, { workerData: { path, ...(sign ? { sign: { name: sign.name, seed: Uint8Array.from(sign.seed) } } : {}) } });
+async function workerCommitter(path: string, sign: SqliteStoreOptions['sign'], log: boolean): Promise<Committer> {
+  const worker = new Worker(WORKER_URL, { workerData: { path, log, ...(sign ? { sign: { name: sign.name, seed: Uint8Array.from(sign.seed) } } : {}) } });
   const waiting = new Map<number, { items: readonly AppendItem[]; resolve(e: Entry[]): void; reject(err: unknown): void }>();
+  const checkpoints = new Map<number, { resolve(c: StoredCheckpoint): void; reject(err: unknown): void }>();
   let nextId = 0;
   let failure: Error | undefined;
   let onClosed: (() => void) | undefined;
   const fail = (err: Error) => {
     failure ??= err;
-    for (const w of waiting.values()) w.reject(failure);
+    for (const w of [...waiting.values(), ...checkpoints.values()]) w.reject(failure);
     waiting.clear();
+    checkpoints.clear();
   };
   await new Promise<void>((resolve, reject) => {
     worker.on('message', (m: FromWorker) => {
@@ -93,7 +108,12 @@ async function workerCommitter(path: string, sign?: SqliteStoreOptions['sign']):
         void worker.terminate();
       }
       else if (m.type === 'closed') onClosed?.();
-      else {
+      else if (m.type === 'checkpointed' || (m.type === 'failed' && checkpoints.has(m.id))) {
+        const w = checkpoints.get(m.id);
+        checkpoints.delete(m.id);
+        if (m.type === 'checkpointed') w?.resolve({ size: m.size, note: m.note });
+        else w?.reject(new Error(m.message));
+      } else {
         const w = waiting.get(m.id);
         waiting.delete(m.id);
         if (!w) return;
@@ -125,6 +145,14 @@ async function workerCommitter(path: string, sign?: SqliteStoreOptions['sign']):
         waiting.set(id, { items, resolve, reject });
         const buf = packItems(items);
         send({ type: 'commit', id, items: buf }, [buf]);
+      });
+    },
+    checkpoint() {
+      if (failure) return Promise.reject(failure);
+      return new Promise((resolve, reject) => {
+        const id = nextId++;
+        checkpoints.set(id, { resolve, reject });
+        send({ type: 'checkpoint', id });
       });
     },
     async close() {
@@ -161,6 +189,8 @@ export class SqliteStore implements IntakeStore {
   #drained: (() => void) | undefined;
   /** Whether the writes run in a worker thread. */
   readonly inWorker: boolean;
+  /** The received log (spec 5), unless the store was opened with `log: false`. */
+  readonly log: ReceivedLogStore | undefined;
 
   private constructor(committer: Committer, reader: IntakeDb, ownsReader: boolean, inWorker: boolean, opts: SqliteStoreOptions) {
     this.#committer = committer;
@@ -171,6 +201,16 @@ export class SqliteStore implements IntakeStore {
     this.#maxQueue = Math.max(1, opts.maxQueue ?? 4096);
     this.#retryAfter = opts.retryAfterSeconds ?? 2;
     this.#beforeCommit = opts.beforeCommit;
+    this.log = opts.log === false ? undefined : this.#logStore();
+  }
+
+  #logStore(): ReceivedLogStore {
+    return {
+      checkpoint: () => (this.#closing ? Promise.reject(new Error('store is closed')) : this.#committer.checkpoint()),
+      // The reader's connection: stored hashes are immutable, so no transaction is needed.
+      readHashes: async (positions) => this.#reader.log.readHashes(positions),
+      leaves: async (from, count) => this.#reader.leaves(from, count),
+    };
   }
 
   /** True when the compiled worker module exists (not when the sources run under vitest). */
@@ -184,10 +224,10 @@ export class SqliteStore implements IntakeStore {
     const thread = opts.thread ?? 'auto';
     const useWorker = thread === 'worker' || (thread === 'auto' && SqliteStore.workerAvailable());
     if (!useWorker) {
-      const db = new IntakeDb(opts.path);
-      return new SqliteStore(mainCommitter(db), db, false, false, opts);
+      const db = new IntakeDb(opts.path, { log: opts.log !== false });
+      return new SqliteStore(mainCommitter(db, opts.sign), db, false, false, opts);
     }
-    const committer = await workerCommitter(opts.path, opts.sign);
+    const committer = await workerCommitter(opts.path, opts.sign, opts.log !== false);
     let reader: IntakeDb;
     try {
       reader = new IntakeDb(opts.path, { readonly: true });

@@ -45,7 +45,33 @@ export interface StoredEntry {
   readonly envelope: Uint8Array;
 }
 
+/** A checkpoint as stored: its tree size and the signed note (wire spec 5). */
+export interface StoredCheckpoint {
+  readonly size: number;
+  readonly note: string;
+}
+
+/**
+ * The received log kept by a store (spec 5): its leaves are the entries' `leaf`, appended in the
+ * same durable transaction; stored hashes in the tlog layout of src/log/merkle.ts.
+ */
+export interface ReceivedLogStore {
+  /**
+   * Signs and stores a checkpoint of the whole log when it grew since the latest stored one, and
+   * resolves with the latest stored checkpoint (new or not). Never two for one size, never a
+   * smaller one than stored: each is consistent with every earlier one.
+   * @throws Error when the store is closed or has no log key
+   */
+  checkpoint(): Promise<StoredCheckpoint>;
+  /** Stored hashes by position, all below storedHashCount(size) of a stored checkpoint's size. */
+  readHashes(positions: readonly number[]): Promise<Uint8Array[]>;
+  /** The 40-byte leaves of entries [from, from + count), in order (fewer at the end). */
+  leaves(from: number, count: number): Promise<Uint8Array[]>;
+}
+
 export interface IntakeStore {
+  /** The received log, when this store keeps one. */
+  readonly log?: ReceivedLogStore;
   /**
    * Stores an envelope under its idempotency key and resolves once the entry is durable
    * (committed and fsync'd), so that a receipt may be signed for it (spec 4).

@@ -18,6 +18,11 @@ import { registerRoutes } from './commands/routes.js';
 import { registerOutbox } from './commands/outbox.js';
 import { registerWipe } from './commands/wipe.js';
 import { registerRelay } from './commands/relay.js';
+import { registerVerify } from './commands/verify.js';
+import { registerLog } from './commands/log.js';
+import { registerWitness } from './commands/witness.js';
+import { registerTally } from './commands/tally.js';
+import { registerRecount } from './commands/recount.js';
 
 function preScanLang(argv: readonly string[]): string | undefined {
   for (let i = 0; i < argv.length; i++) {
@@ -54,7 +59,7 @@ export function buildProgram(ctx: Ctx): Command {
       // Commander's own parse errors are English: replace them with ours (see run()).
       outputError: () => {},
     });
-  for (const register of [registerKeygen, registerServe, registerCompose, registerSeal, registerSubmit, registerDemo, registerRoutes, registerOutbox, registerWipe, registerRelay]) {
+  for (const register of [registerKeygen, registerServe, registerCompose, registerSeal, registerSubmit, registerDemo, registerRoutes, registerOutbox, registerWipe, registerRelay, registerVerify, registerLog, registerWitness, registerTally, registerRecount]) {
     const cmd = register(program, ctx);
     cmd.helpOption('-h, --help', t('cli.opt.help')).exitOverride().configureOutput({ outputError: () => {} });
     localizeHelp(cmd);

@@ -8,6 +8,7 @@ import { InputError } from '../errors.js';
 import { fromBase64 } from './base64.js';
 import { parseVerifierKey, type Verifier } from './note.js';
 import { isCenterName } from './receipt.js';
+import { parseCosignatureKey, type CosignatureVerifier } from '../log/cosignature.js';
 import { parseJsonOr } from '../util/json.js';
 
 /** A route as written in center files and route lists (spec 6); checked in depth by src/transport. */
@@ -30,6 +31,19 @@ export interface CenterFile {
   tallyKey: string;
   routesKey: string;
   routes: RouteSpec[];
+  /** Base URLs of tiles mirrors of the received log (spec 5). */
+  tiles?: string[];
+  /** Witnesses of the received log (spec 5): `key` is the C2SP vkey of a cosignature/v1 key. */
+  witnesses?: { name: string; key: string; url: string }[];
+  /** How many cosignatures of distinct listed witnesses a checkpoint needs (spec 5). */
+  witnessPolicy?: number;
+}
+
+/** A witness listed in a center file (spec 5), its key parsed. */
+export interface CenterWitness {
+  readonly name: string;
+  readonly key: CosignatureVerifier;
+  readonly url: string;
 }
 
 /** A parsed center file: the raw JSON plus decoded keys. */
@@ -41,6 +55,12 @@ export interface Center {
   readonly tallyKey: Verifier;
   readonly routesKey: Verifier;
   readonly routes: readonly RouteSpec[];
+  /** Tiles mirrors' base URLs (trailing slash), spec 5; empty when none. */
+  readonly tiles: readonly string[];
+  /** Listed witnesses (spec 5); empty when none. */
+  readonly witnesses: readonly CenterWitness[];
+  /** Cosignatures required on every accepted checkpoint (`witnessPolicy`, spec 5); 0 when none. */
+  readonly witnessPolicy: number;
   /** SHA-256 of the file's bytes, hex. */
   readonly fingerprint: string;
 }
@@ -93,6 +113,7 @@ export function parseCenterFile(bytes: Uint8Array, where = 'center file'): Cente
       throw bad(`route ${i + 1} is malformed`);
     }
   }
+  const { tiles, witnesses, witnessPolicy } = logFields(f, bad);
   return {
     file: f as unknown as CenterFile,
     name: f.name,
@@ -101,8 +122,55 @@ export function parseCenterFile(bytes: Uint8Array, where = 'center file'): Cente
     tallyKey,
     routesKey,
     routes: routes as RouteSpec[],
+    tiles,
+    witnesses,
+    witnessPolicy,
     fingerprint: createHash('sha256').update(bytes).digest('hex'),
   };
+}
+
+function httpUrl(v: unknown): URL | null {
+  if (typeof v !== 'string') return null;
+  try {
+    const u = new URL(v);
+    return (u.protocol === 'https:' || u.protocol === 'http:') && !u.username && !u.password && !u.search && !u.hash ? u : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The optional `tiles`, `witnesses` and `witnessPolicy` fields (spec 5). */
+function logFields(f: Record<string, unknown>, bad: (why: string) => InputError) {
+  const tiles = f.tiles ?? [];
+  if (!Array.isArray(tiles)) throw bad('tiles is not an array');
+  const tileUrls = tiles.map((t, i) => {
+    const u = httpUrl(t);
+    if (!u) throw bad(`tiles ${i + 1} is not an http(s) base URL`);
+    if (!u.pathname.endsWith('/')) u.pathname += '/';
+    return u.href;
+  });
+  const ws = f.witnesses ?? [];
+  if (!Array.isArray(ws)) throw bad('witnesses is not an array');
+  const witnesses = ws.map((w, i): CenterWitness => {
+    const o = (typeof w === 'object' && w !== null ? w : {}) as Record<string, unknown>;
+    if (typeof o.name !== 'string' || !o.name) throw bad(`witness ${i + 1} has no name`);
+    let key: CosignatureVerifier;
+    try {
+      key = parseCosignatureKey(o.key as string);
+    } catch {
+      throw bad(`witness ${i + 1} has a bad key`);
+    }
+    if (key.name !== o.name) throw bad(`witness ${i + 1}'s key is not named ${o.name}`);
+    const url = httpUrl(o.url);
+    if (!url) throw bad(`witness ${i + 1} has a bad url`);
+    return { name: o.name, key, url: url.href };
+  });
+  if (new Set(witnesses.map((w) => w.name)).size !== witnesses.length) throw bad('two witnesses have the same name');
+  const k = f.witnessPolicy ?? 0;
+  if (!Number.isSafeInteger(k) || (k as number) < 0 || (k as number) > witnesses.length) {
+    throw bad('witnessPolicy must be a whole number from 0 to the number of witnesses');
+  }
+  return { tiles: tileUrls, witnesses, witnessPolicy: k as number };
 }
 
 /**

@@ -41,10 +41,25 @@ export function ed25519Sign(key: KeyObject | Uint8Array, message: Uint8Array): U
   return new Uint8Array(sign(null, message, k));
 }
 
-function scalarIsCanonical(s: Uint8Array): boolean {
+/** True when the little-endian scalar `s` is below the group order L (spec 4: S < L). */
+export function scalarIsCanonical(s: Uint8Array): boolean {
   let n = 0n;
   for (let i = s.length - 1; i >= 0; i--) n = (n << 8n) | BigInt(s[i]!);
   return n < L;
+}
+
+/** Public KeyObjects by key (hex): building one costs about as much as a verify (~75 µs). */
+const keyCache = new Map<string, KeyObject>();
+
+function cachedPublicKey(publicKey: Uint8Array): KeyObject {
+  const hex = Buffer.from(publicKey.buffer, publicKey.byteOffset, publicKey.byteLength).toString('hex');
+  let k = keyCache.get(hex);
+  if (!k) {
+    k = publicKeyObject(publicKey);
+    if (keyCache.size >= 64) keyCache.clear();
+    keyCache.set(hex, k);
+  }
+  return k;
 }
 
 /** True only for a valid signature with canonical S (< L). Never throws on malformed input. */
@@ -52,7 +67,7 @@ export function ed25519Verify(publicKey: KeyObject | Uint8Array, message: Uint8A
   if (!(signature instanceof Uint8Array) || signature.length !== 64) return false;
   if (!scalarIsCanonical(signature.subarray(32))) return false;
   try {
-    const k = publicKey instanceof Uint8Array ? publicKeyObject(publicKey) : publicKey;
+    const k = publicKey instanceof Uint8Array ? cachedPublicKey(publicKey) : publicKey;
     return verify(null, message, k, signature);
   } catch {
     return false;

@@ -14,9 +14,14 @@ import { isKeyName, verifierKey } from './note.js';
 import type { CenterFile, RouteSpec } from './center-file.js';
 import { parseJsonOr } from '../util/json.js';
 
-/** The center's four key pairs (spec 1): box (opens envelopes), log (signs receipts), tally, routes. */
-export type KeyKind = 'box' | 'log' | 'tally' | 'routes';
+/**
+ * The kinds of key file: the center's four key pairs (spec 1: box opens envelopes, log signs
+ * receipts, tally, routes) and a witness's cosignature key (spec 5, `keygen --witness`).
+ */
+export type KeyKind = 'box' | 'log' | 'tally' | 'routes' | 'witness';
+/** The center's four, which `keygen` writes. */
 export const KEY_KINDS: readonly KeyKind[] = ['box', 'log', 'tally', 'routes'];
+const FILE_KINDS: readonly KeyKind[] = [...KEY_KINDS, 'witness'];
 
 /** A parsed secret key file (`keygen`'s `<kind>.key`, mode 0600). */
 export interface SecretKeyFile {
@@ -52,7 +57,7 @@ export function parseSecretKeyFile(text: string, kind?: KeyKind, where = 'key fi
   if (typeof o !== 'object' || o === null) throw bad('not an object');
   const r = o as Record<string, unknown>;
   if (r.v !== 1) throw bad('unknown version');
-  if (typeof r.kind !== 'string' || !KEY_KINDS.includes(r.kind as KeyKind)) throw bad('unknown kind');
+  if (typeof r.kind !== 'string' || !FILE_KINDS.includes(r.kind as KeyKind)) throw bad('unknown kind');
   if (kind && r.kind !== kind) throw bad(`expected a ${kind} key, got ${r.kind}`);
   if (typeof r.name !== 'string' || !isKeyName(r.name)) throw bad('bad name');
   const secretKey = typeof r.secretKey === 'string' ? fromBase64(r.secretKey, 32) : null;
@@ -80,8 +85,11 @@ export async function readSecretKeyFile(path: string, kind?: KeyKind): Promise<S
   return parseSecretKeyFile(text, kind, path);
 }
 
-/** Writes a new file with mode 0600; refuses to overwrite (a lost secret key cannot be recovered). */
-async function writeNew(path: string, text: string, mode: number): Promise<void> {
+/**
+ * Writes a new file with `mode`, fsync'd; refuses to overwrite (a lost secret key cannot be recovered).
+ * @throws InputError `exists` when the file exists
+ */
+export async function writeNew(path: string, text: string, mode: number): Promise<void> {
   let fh;
   try {
     fh = await open(path, 'wx', mode);

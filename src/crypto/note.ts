@@ -149,26 +149,57 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
+/** The signatures of `note` by known keys, to verify, and its text (the rules of {@link verifyNote}). */
+function knownSignatures(note: string, expected: Verifier, others: readonly Verifier[]): { text: string; msg: Uint8Array; checks: { v: Verifier; signature: Uint8Array }[] } {
+  const { text, signatures } = parseNote(note);
+  const known = [expected, ...others];
+  const checks: { v: Verifier; signature: Uint8Array }[] = [];
+  for (const s of signatures) {
+    const v = known.find((k) => k.name === s.name && sameBytes(k.keyHash, s.keyHash));
+    if (v) checks.push({ v, signature: s.signature });
+  }
+  return { text, msg: utf8.encode(text), checks };
+}
+
+function badSignature(v: Verifier): VerifyError {
+  return new VerifyError('bad-signature', `signature by ${v.name} does not verify`, { key: 'crypto.bad-signature', params: { name: v.name } });
+}
+
+function unsigned(expected: Verifier): VerifyError {
+  return new VerifyError('unsigned', `no valid signature by ${expected.name}`, { key: 'crypto.unsigned', params: { name: expected.name } });
+}
+
 /**
  * Verifies a note against the expected key (spec 4): signatures by unknown keys are ignored; a
  * signature by a known key that fails rejects the whole note; the note must carry a valid
  * signature by `expected`. Returns the note text. Throws VerifyError.
  */
 export function verifyNote(note: string, expected: Verifier, others: readonly Verifier[] = []): string {
-  const { text, signatures } = parseNote(note);
-  const known = [expected, ...others];
-  const msg = utf8.encode(text);
+  const { text, msg, checks } = knownSignatures(note, expected, others);
   let ok = false;
-  for (const s of signatures) {
-    const v = known.find((k) => k.name === s.name && sameBytes(k.keyHash, s.keyHash));
-    if (!v) continue;
-    if (!ed25519Verify(v.key, msg, s.signature)) {
-      throw new VerifyError('bad-signature', `signature by ${v.name} does not verify`, { key: 'crypto.bad-signature', params: { name: v.name } });
-    }
+  for (const { v, signature } of checks) {
+    if (!ed25519Verify(v.key, msg, signature)) throw badSignature(v);
     if (v === expected) ok = true;
   }
-  if (!ok) {
-    throw new VerifyError('unsigned', `no valid signature by ${expected.name}`, { key: 'crypto.unsigned', params: { name: expected.name } });
-  }
+  if (!ok) throw unsigned(expected);
+  return text;
+}
+
+/** An asynchronous Ed25519 verify that answers exactly as the synchronous one (true only for a valid signature with canonical S): e.g. a worker-thread pool. */
+export type AsyncVerify = (publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array) => Promise<boolean>;
+
+/**
+ * {@link verifyNote} with the signatures checked by `verify` (a thread pool: `outbox flush`).
+ * The same rules and the same errors; resolves with the note text.
+ */
+export async function verifyNoteAsync(note: string, expected: Verifier, verify: AsyncVerify, others: readonly Verifier[] = []): Promise<string> {
+  const { text, msg, checks } = knownSignatures(note, expected, others);
+  const results = await Promise.all(checks.map((c) => verify(c.v.publicKey, msg, c.signature)));
+  let ok = false;
+  checks.forEach(({ v }, i) => {
+    if (!results[i]) throw badSignature(v);
+    if (v === expected) ok = true;
+  });
+  if (!ok) throw unsigned(expected);
   return text;
 }

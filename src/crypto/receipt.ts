@@ -11,7 +11,7 @@
  */
 import { VerifyError } from '../errors.js';
 import { fromBase64, fromHex, toBase64, toHex } from './base64.js';
-import { parseNote, parseVerifierKey, verifyNote, type NoteSigner, type Verifier } from './note.js';
+import { parseNote, parseVerifierKey, verifyNote, verifyNoteAsync, type AsyncVerify, type NoteSigner, type Verifier } from './note.js';
 
 export const RECEIPT_HEADER = 'sealpost/receipt/v1';
 
@@ -86,9 +86,27 @@ export interface ReceiptExpectation {
  * Returns the fields. Throws VerifyError; in delivery this is a failed attempt, never a delivery.
  */
 export function verifyReceipt(note: string, expect: ReceiptExpectation): ReceiptFields {
+  const verifier = expectedVerifier(expect);
+  return receiptFields(verifyNote(note, verifier), expect);
+}
+
+/**
+ * {@link verifyReceipt} with the signature checked by `verify` (a thread pool: `outbox flush`):
+ * the same checks and the same errors.
+ */
+export async function verifyReceiptAsync(note: string, expect: ReceiptExpectation, verify: AsyncVerify): Promise<ReceiptFields> {
+  const verifier = expectedVerifier(expect);
+  return receiptFields(await verifyNoteAsync(note, verifier, verify), expect);
+}
+
+function expectedVerifier(expect: ReceiptExpectation): Verifier {
   const verifier = typeof expect.logKey === 'string' ? parseVerifierKey(expect.logKey) : expect.logKey;
   if (verifier.name !== `${expect.center}/log`) throw bad('log key name', { name: verifier.name });
-  const text = verifyNote(note, verifier);
+  return verifier;
+}
+
+/** The fields of a verified receipt text, checked against the expectation. */
+function receiptFields(text: string, expect: ReceiptExpectation): ReceiptFields {
   const f = parseReceiptText(text);
   if (f.center !== expect.center) throw bad('center name');
   if (toHex(f.eh) !== toHex(expect.eh)) throw bad('envelope id');

@@ -8,6 +8,7 @@
 import { deliver, type Delivered } from '../transport/deliver.js';
 import { classify } from '../transport/outcome.js';
 import { RouteSession } from '../transport/session.js';
+import { VerifyPool } from '../crypto/verify-pool.js';
 import type { Attempt } from '../transport/race/race.js';
 import type { Route } from '../transport/routes/route.js';
 import type { Outbox, OutboxItem } from './outbox.js';
@@ -24,6 +25,12 @@ export const FLUSH_PARALLEL = 32;
  * sent again with the same token and gets the same receipt (spec 3).
  */
 const SETTLING = 256;
+/**
+ * From this many pending envelopes on, receipts over the sticky route are verified on a worker
+ * thread (src/crypto/verify-pool.ts): ~120 µs of Ed25519 a receipt was a quarter of the flush's
+ * main thread (bench/relay profile). Below it, starting a thread costs more than it saves.
+ */
+const POOL_FROM = 256;
 
 /** What a flush reports as it goes (the CLI's progress line). */
 export type FlushEvent =
@@ -51,14 +58,39 @@ export interface FlushRound {
   readonly stalled: boolean;
 }
 
+/**
+ * The attempt's deadline under the caller's signal: what AbortSignal.any([signal, timeout]) gives,
+ * for a few µs instead of ~25 (two signals, weak references and listeners per envelope showed in
+ * the bench/relay profile). The timeout's reason is the same TimeoutError DOMException.
+ */
+function attemptDeadline(ms: number, parent: AbortSignal | undefined, live: Set<AbortController>): { signal: AbortSignal; done(): void } {
+  const ctl = new AbortController();
+  if (parent?.aborted) ctl.abort(parent.reason);
+  else live.add(ctl);
+  const timer = setTimeout(() => ctl.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), ms);
+  timer.unref(); // as AbortSignal.timeout: a deadline alone keeps no process alive
+  return {
+    signal: ctl.signal,
+    done() {
+      clearTimeout(timer);
+      live.delete(ctl);
+    },
+  };
+}
+
 /** One attempt over one route, outside a race: the route is known to work. */
-async function overRoute(item: OutboxItem, route: Route, session: RouteSession, opts: FlushOptions): Promise<{ value: Delivered | null; attempt: Attempt }> {
+async function overRoute(item: OutboxItem, route: Route, session: RouteSession, opts: FlushOptions, pool: VerifyPool | null, live: Set<AbortController>): Promise<{ value: Delivered | null; attempt: Attempt }> {
   const started = Date.now();
   opts.onEvent?.({ type: 'start', route: route.id });
-  const deadline = AbortSignal.timeout(opts.deadline ?? 120_000);
-  const signal = opts.signal ? AbortSignal.any([opts.signal, deadline]) : deadline;
+  const deadline = attemptDeadline(opts.deadline ?? 120_000, opts.signal, live);
   try {
-    const value = await deliver(item.envelope, item.token, route, { center: opts.center, signal, session, ...(opts.timeouts ? { timeouts: opts.timeouts } : {}) });
+    const value = await deliver(item.envelope, item.token, route, {
+      center: opts.center,
+      signal: deadline.signal,
+      session,
+      ...(opts.timeouts ? { timeouts: opts.timeouts } : {}),
+      ...(pool ? { verify: (k: Uint8Array, m: Uint8Array, s: Uint8Array) => pool.verify(k, m, s) } : {}),
+    });
     const attempt: Attempt = { route: route.id, outcome: 'delivered', ms: Date.now() - started };
     opts.onEvent?.({ type: 'end', attempt });
     return { value, attempt };
@@ -67,6 +99,8 @@ async function overRoute(item: OutboxItem, route: Route, session: RouteSession, 
     const attempt: Attempt = { route: route.id, outcome: error.outcome, ms: Date.now() - started, error };
     opts.onEvent?.({ type: 'end', attempt });
     return { value: null, attempt };
+  } finally {
+    deadline.done();
   }
 }
 
@@ -122,7 +156,7 @@ export async function flushOutbox(outbox: Outbox, routes: readonly Route[], opts
       if (!item) return;
       const route = sticky;
       if (route) {
-        const { value, attempt } = await overRoute(item, route, sessionFor(route), opts);
+        const { value, attempt } = await overRoute(item, route, sessionFor(route), opts, pool, live);
         // A busy center (503, 429) is not a broken route: back this envelope off, keep the route.
         if (value) {
           const p = settle(outbox, item, value.receipt, [attempt], opts.now).then(note, (e: unknown) => void (settleError ??= e));
@@ -154,7 +188,17 @@ export async function flushOutbox(outbox: Outbox, routes: readonly Route[], opts
     }
   };
   const n = Math.max(1, Math.min(opts.parallel ?? FLUSH_PARALLEL, queue.length));
-  await Promise.all(Array.from({ length: n }, worker));
+  const pool = queue.length >= POOL_FROM ? new VerifyPool() : null;
+  // The attempts in flight over the sticky route: one listener on the caller's signal for all.
+  const live = new Set<AbortController>();
+  const cancel = () => live.forEach((c) => c.abort(opts.signal!.reason));
+  opts.signal?.addEventListener('abort', cancel, { once: true });
+  try {
+    await Promise.all(Array.from({ length: n }, worker));
+  } finally {
+    opts.signal?.removeEventListener('abort', cancel);
+    pool?.close();
+  }
   await Promise.all(settling);
   if (settleError) throw settleError;
   return { items: [...touched.values()], delivered, stalled };

@@ -6,10 +6,8 @@
  */
 import type { Statement } from './types.js';
 
-/** The kept fields (spec 9). `sector` is `-` when the statement names none. */
-export interface CountedKeep {
-  readonly id: string;
-  readonly tagKey: string;
+/** The fields of a counted entry (spec 8) but its tag. `sector` is `-` when the statement names none (or it is suppressed). */
+export interface CountedFields {
   /** `%G-W%V` of the statement's date, e.g. `2026-W48`. */
   readonly week: string;
   readonly people: number;
@@ -19,6 +17,12 @@ export interface CountedKeep {
   /** `CN-<province code>` for the mainland, else the country code. */
   readonly region: string;
   readonly sector: string;
+}
+
+/** The kept fields (spec 9): the statement's id and tag key, and its counted-entry fields. */
+export interface CountedKeep extends CountedFields {
+  readonly id: string;
+  readonly tagKey: string;
 }
 
 /** ISO 8601 week of a `YYYY-MM-DD` day, as `%G-W%V` (the week-numbering year may differ from the calendar year). */

@@ -8,8 +8,8 @@
  * the envelope's) and how to remember the route (issue 3).
  */
 import { toBase64, toHex } from '../crypto/base64.js';
-import type { Verifier } from '../crypto/note.js';
-import { foreignSigner, verifyReceipt, type ForeignSigner, type ReceiptFields } from '../crypto/receipt.js';
+import type { AsyncVerify, Verifier } from '../crypto/note.js';
+import { foreignSigner, verifyReceipt, verifyReceiptAsync, type ForeignSigner, type ReceiptFields } from '../crypto/receipt.js';
 import { envelopeShapeError } from '../crypto/sizes.js';
 import { envelopeId } from '../crypto/envelope.js';
 import { InputError, VerifyError, type RouteError } from '../errors.js';
@@ -39,6 +39,8 @@ export interface DeliverOptions {
   readonly onProgress?: () => void;
   /** A keep-alive session over `route` to send on instead of a new connection (issue 8: `outbox flush`). */
   readonly session?: RouteSession;
+  /** Checks the receipt's signature off this thread (a VerifyPool: `outbox flush`); same rules as the default. */
+  readonly verify?: AsyncVerify;
 }
 
 /** A delivery: the route, the receipt note as the center signed it, and its verified fields. */
@@ -57,7 +59,7 @@ export function retryAfterMs(value: string | string[] | undefined, now = Date.no
   return Math.min(Math.max(secs, 0), 600) * 1000;
 }
 
-function readReceipt(answer: HttpAnswer, eh: Uint8Array, route: Route, opts: DeliverOptions): Delivered['fields'] & { note: string } {
+async function readReceipt(answer: HttpAnswer, eh: Uint8Array, route: Route, opts: DeliverOptions): Promise<Delivered['fields'] & { note: string }> {
   const body = parseJsonOr(answer.body.toString('utf8'), (what) =>
     new VerifyError('bad-receipt', 'the answer is not JSON', { key: 'crypto.bad-receipt', params: { what } }),
   ) as { id?: unknown; receipt?: unknown } | null;
@@ -66,7 +68,8 @@ function readReceipt(answer: HttpAnswer, eh: Uint8Array, route: Route, opts: Del
   }
   const expect = { center: opts.center.name, logKey: opts.center.logKey, eh, now: (opts.now ?? Date.now)() };
   try {
-    return { ...verifyReceipt(body.receipt, expect), note: body.receipt };
+    const fields = opts.verify ? await verifyReceiptAsync(body.receipt, expect, opts.verify) : verifyReceipt(body.receipt, expect);
+    return { ...fields, note: body.receipt };
   } catch (err) {
     const other = err instanceof VerifyError ? foreignSigner(body.receipt, expect) : null;
     throw other ? foreignReceiptError(other, route, opts.center.name, err) : err;
@@ -123,7 +126,7 @@ export async function deliver(envelope: Uint8Array, token: Uint8Array, route: Ro
     : await requestOverRoute(route, req, opts.signal, opts.timeouts, opts.onProgress);
   try {
     if (answer.status !== 200) throw statusError(answer.status, retryAfterMs(answer.headers['retry-after']));
-    const { note, ...fields } = readReceipt(answer, envelopeId(envelope), route, opts);
+    const { note, ...fields } = await readReceipt(answer, envelopeId(envelope), route, opts);
     return { route: route.id, receipt: note, fields };
   } catch (err) {
     throw classify(err, 'receipt');

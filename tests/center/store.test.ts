@@ -129,7 +129,7 @@ describe.each(modes)('SqliteStore, writes on the %s', (mode, openSqliteStore) =>
     await s.close();
     const db = new Database(path, { readonly: true });
     try {
-      expect(db.prepare('SELECT version FROM schema_version').all()).toEqual([{ version: 1 }]);
+      expect(db.prepare('SELECT version FROM schema_version').all()).toEqual([{ version: 2 }]);
       const cols = (db.prepare('PRAGMA table_info(entries)').all() as { name: string }[]).map((c) => c.name);
       expect(cols).toEqual(['idx', 'idem', 'eh', 'blind', 'hour', 'leaf', 'envelope']);
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');

@@ -20,6 +20,11 @@ const ALLOWED = new Set([
   // commands to type
   'keygen', 'serve', 'compose', 'seal', 'submit', 'demo', 'routes', 'list', 'test', 'update', 'sign', 'import',
   'outbox', 'flush', 'show', 'wipe', 'relay', 'accept', 'report',
+  'verify', 'log', 'export', 'witness', 'tally', 'recount', 'vkey',
+  // the name of a published protocol (C2SP tlog-witness)
+  'C2SP', 'tlog-witness', 'tlog-tiles', 'tlog-cosignature', 'Ctrl-C', 'awk',
+  // CSV column names and file suffixes as typed (real_name, tag_key, .jsonl, .rejects.csv)
+  'real', 'tag', 'jsonl', 'JSONL', 'rejects', 'csv', 'CSV',
   'sha256sum', 'certutil', 'hashfile', 'Windows', 'Ctrl',
   // statement fields as typed (`name: …` lines, JSON paths such as `region.province`)
   'name', 'real-name', 'orgs', 'country', 'province', 'city', 'sector', 'channel', 'date', 'text', 'publish', 'text-lang',
@@ -133,7 +138,7 @@ describe('zh-CN output of the failure paths has no untranslated English', () => 
     expect(r.code, r.stderr).toBe(exit);
   });
 
-  const COMMANDS = [[], ['keygen'], ['serve'], ['compose'], ['seal'], ['submit'], ['demo'], ['routes'], ['routes', 'list'], ['routes', 'test'], ['routes', 'update'], ['routes', 'sign'], ['routes', 'import']];
+  const COMMANDS = [[], ['keygen'], ['serve'], ['compose'], ['seal'], ['submit'], ['demo'], ['routes'], ['routes', 'list'], ['routes', 'test'], ['routes', 'update'], ['routes', 'sign'], ['routes', 'import'], ['outbox', 'flush'], ['relay', 'import'], ['verify'], ['log', 'export'], ['witness', 'serve'], ['tally'], ['recount'], ['wipe']];
   for (const cmd of COMMANDS) {
     it(`help of sealpost ${cmd.join(' ')}`, async () => {
       const r = await sealpost(['--lang', 'zh-CN', ...cmd, '--help']);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { addL } from '../harness/ed25519.js';
 import nacl from 'tweetnacl';
 import { randomBytes } from 'node:crypto';
 import { ed25519PublicKey, ed25519Sign, ed25519Verify } from '../../src/crypto/ed25519.js';
@@ -14,19 +15,6 @@ const RFC8032_1 = {
   pub: 'd75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a',
   sig: 'e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b',
 };
-const L = 2n ** 252n + 27742317777372353535851937790883648493n;
-
-function addL(sig: Uint8Array): Uint8Array {
-  let s = 0n;
-  for (let i = 63; i >= 32; i--) s = (s << 8n) | BigInt(sig[i]!);
-  s += L;
-  const out = new Uint8Array(sig);
-  for (let i = 32; i < 64; i++) {
-    out[i] = Number(s & 0xffn);
-    s >>= 8n;
-  }
-  return out;
-}
 
 describe('Ed25519', () => {
   it('RFC 8032 test 1 signs and verifies', () => {

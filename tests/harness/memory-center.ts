@@ -11,11 +11,32 @@ import { readSecretKeyFile, centerNameFromKeyName } from '../../src/crypto/keys.
 import { NoteSigner } from '../../src/crypto/note.js';
 import { hourOf, receivedLeaf } from '../../src/center/leaf.js';
 import { createIntakeServer } from '../../src/center/server.js';
-import type { AppendItem, Entry, IntakeStore, StoredEntry } from '../../src/center/store.js';
+import type { AppendItem, Entry, IntakeStore, ReceivedLogStore, StoredCheckpoint, StoredEntry } from '../../src/center/store.js';
+import { Checkpointer } from '../../src/center/log/checkpoints.js';
+import { leafHash, MemoryHashes, runSync, treeHashPlan } from '../../src/log/merkle.js';
+import { signCheckpoint } from '../../src/log/checkpoint.js';
 import { parseListen, type ServeOptions, type Serving } from '../../src/center/serve.js';
 
-export function memoryStore(): IntakeStore {
+/** The received log over the entries, its hashes in memory; checkpoints signed by `signer` (spec 5). */
+function memoryLog(entries: readonly StoredEntry[], hashes: MemoryHashes, signer?: NoteSigner): ReceivedLogStore {
+  let latest: StoredCheckpoint | undefined;
+  return {
+    async checkpoint() {
+      if (!signer) throw new Error('the store has no log key to sign checkpoints');
+      const size = hashes.size;
+      if (latest && latest.size >= size) return latest;
+      const root = runSync(treeHashPlan(size), (p) => hashes.readHashes(p));
+      latest = { size, note: signCheckpoint(signer, { origin: signer.name, size, root }) };
+      return latest;
+    },
+    readHashes: async (positions) => hashes.readHashes(positions),
+    leaves: async (from, count) => entries.slice(from, from + count).map((e) => e.leaf),
+  };
+}
+
+export function memoryStore(signer?: NoteSigner): IntakeStore & { log: ReceivedLogStore } {
   const entries: StoredEntry[] = [];
+  const hashes = new MemoryHashes();
   const byIdem = new Map<string, StoredEntry>();
   let closed = false;
   return {
@@ -28,9 +49,11 @@ export function memoryStore(): IntakeStore {
       const hour = hourOf(Date.now());
       const e: StoredEntry = { index: entries.length, eh: item.eh, blind, hour, leaf: receivedLeaf(blind, item.eh, hour), envelope: item.envelope };
       entries.push(e);
+      hashes.append(leafHash(e.leaf));
       byIdem.set(key, e);
       return { index: e.index, eh: e.eh, blind, hour, fresh: true };
     },
+    log: memoryLog(entries, hashes, signer),
     count: async () => entries.length,
     entry: async (index) => entries[index],
     async *iterate(from = 0) {
@@ -50,9 +73,13 @@ export async function startMemoryServe(opts: ServeOptions): Promise<Serving> {
   const tls = opts.tlsCert && opts.tlsKey ? { cert: await readFile(opts.tlsCert), key: await readFile(opts.tlsKey) } : undefined;
   await mkdir(opts.dataDir, { recursive: true, mode: 0o700 });
   const routeList = opts.routes === undefined ? undefined : await readFile(opts.routes, 'utf8');
+  const signer = new NoteSigner(key.name, key.secretKey);
+  const store = memoryStore(signer);
+  const checkpoints = await Checkpointer.start({ log: store.log, ...(opts.checkpointIntervalMs ? { intervalMs: opts.checkpointIntervalMs } : {}), ...(opts.cosign ? { cosign: opts.cosign } : {}) });
   const server = createIntakeServer({
-    store: memoryStore(),
-    signer: new NoteSigner(key.name, key.secretKey),
+    store,
+    signer,
+    receivedLog: { served: () => checkpoints.served, store: store.log },
     center,
     tls,
     log: opts.log,
@@ -60,5 +87,13 @@ export async function startMemoryServe(opts: ServeOptions): Promise<Serving> {
     ...(routeList ? { routeList } : {}),
   });
   const url = await server.listen(host, port);
-  return { url, center, close: () => server.close() };
+  return {
+    url,
+    center,
+    close: async () => {
+      await server.close();
+      await checkpoints.stop();
+    },
+    checkpoint: () => checkpoints.tick(),
+  };
 }

@@ -30,6 +30,13 @@ export const center = translate(en, {
   'center.error.address-not-local': '无法在 {listen} 上监听：这不是本机的地址',
   'center.error.listen-unknown-host': '无法在 {listen} 上监听：未知的主机名',
   'center.log.store-failed': '保存信封失败：{message}',
+  'center.error.bad-parameter': '查询参数必须各给一次，且为十进制数字（index 和 size，或 from 和 to）',
+  'center.error.bad-range': '没有这样的证明：包含证明要求 index < size，一致性证明要求 1 <= from <= to',
+  'center.error.beyond-checkpoint': '树的大小超过了最新的检查点',
+  'center.error.no-checkpoint': '接收日志还没有检查点，请稍后重试',
+  'center.error.no-log': '{dir} 中没有带检查点的接收日志：请先用这个数据文件夹运行 sealpost serve',
+  'center.log.checkpoint-failed': '为接收日志签署检查点失败：{message}',
+  'center.log.cosign-failed': '收集见证人联署签名失败：{message}',
   'center.error.deps-missing':
     '中心功能（serve、demo）需要可选依赖包 {package}，但它在这里没有安装或没有编译：请用 npm install {package}@{version} 安装（无法下载预编译文件时会从 C++ 源码编译），或者不带 --omit=optional 重新安装 sealpost',
 });

@@ -12,10 +12,14 @@ import { compose } from './compose.js';
 import { crypto } from './crypto.js';
 import { outbox, outboxModule } from './outbox.js';
 import { log } from './log.js';
+import { logCli } from './log-cli.js';
 import { passphrase } from './passphrase.js';
 import { relayCli, relayModule } from './relay.js';
 import { statement } from './statement.js';
+import { countedModule, tallyCli, tallyModule } from './tally.js';
 import { transport } from './transport.js';
 import { values } from './values.js';
+import { verifyCli } from './verify.js';
+import { witnessCli, witnessModule } from './witness.js';
 
-export const catalogs: readonly Messages[] = [common, statement, crypto, transport, center, values, commander, compose, cli, outboxModule, outbox, relayModule, relayCli, passphrase, log];
+export const catalogs: readonly Messages[] = [common, statement, crypto, transport, center, values, commander, compose, cli, outboxModule, outbox, relayModule, relayCli, passphrase, log, logCli, witnessModule, witnessCli, verifyCli, countedModule, tallyModule, tallyCli];

@@ -65,6 +65,31 @@ export const REASONS: readonly (readonly [RegExp, string])[] = [
   // proxy credentials (src/transport/tunnel/proxy-common.ts)
   [/^bad percent-encoding in the credentials$/, '凭据中的百分号编码有误'],
   [/^user or password over 255 bytes$/, '用户名或密码超过 255 字节'],
+  // the witness (src/center/witness): add-checkpoint requests and its state files
+  [/^the first line must be "old <size>"$/, '第一行必须是 "old <大小>"'],
+  [/^no empty line before the checkpoint$/, '检查点之前没有空行'],
+  [/^more than (\d+) proof lines$/, '证明行超过 $1 行'],
+  [/^proof line (\d+) is not the base64 of a 32-byte hash$/, '第 $1 行证明不是 32 字节哈希的 base64 编码'],
+  [/^old size (\d+) is above the checkpoint's (\d+)$/, '旧大小 $1 超过了检查点的大小 $2'],
+  [/^missing fields$/, '缺少字段'],
+  [/^bad size or root$/, '大小或根哈希无效'],
+  [/^origin does not match the file name$/, '来源与文件名不符'],
+  [/^the note is not the recorded checkpoint$/, '签名笔记不是所记录的检查点'],
+  [/^logKey is not the key of log\.key$/, 'logKey 不是 log.key 的密钥'],
+  // the received log (src/log/checkpoint.ts) and the center file's log fields (src/crypto/center-file.ts, spec 5)
+  [/^fewer than three lines$/, '不足三行'],
+  [/^empty origin$/, '来源为空'],
+  [/^tree size$/, '树大小无效'],
+  [/^root hash$/, '根哈希无效'],
+  [/^origin (\S+), expected (\S+)$/, '来源为 $1，应为 $2'],
+  [/^(tiles|witnesses) is not an array$/, '$1 不是数组'],
+  [/^tiles (\d+) is not an http\(s\) base URL$/, 'tiles 的第 $1 项不是 http(s) 基础地址'],
+  [/^witness (\d+) has no name$/, '第 $1 个见证人没有名称'],
+  [/^witness (\d+) has a bad key$/, '第 $1 个见证人的密钥无效'],
+  [/^witness (\d+)'s key is not named (\S+)$/, '第 $1 个见证人的密钥名称不是 $2'],
+  [/^witness (\d+) has a bad url$/, '第 $1 个见证人的地址无效'],
+  [/^two witnesses have the same name$/, '两个见证人同名'],
+  [/^witnessPolicy must be a whole number from 0 to the number of witnesses$/, 'witnessPolicy 必须是 0 到见证人数量之间的整数'],
   // last: the generic `bad <field>` of the center file (`bad boxKey`)
   [/^bad (\w+)$/, '$1 无效'],
 ];

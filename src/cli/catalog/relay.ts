@@ -40,7 +40,7 @@ export const relayCli = defineMessages(
   },
   {
     'cli.relay.description': '转交通过电话、传真或纸面收到的声明：导入一个逐行记录的文件，接收他人封装的信封，按行报告回执',
-    'cli.relay.import.description': '检查 CSV 或 JSON Lines 文件的每一行，把每个有效行（或一组）封装放入发件箱，并把无效行连同行号和原因写入 <file>.rejects.csv',
+    'cli.relay.import.description': '检查 CSV 或 JSONL 文件的每一行，把每个有效行（或一组）封装放入发件箱，并把无效行连同行号和原因写入“<文件>.rejects.csv”',
     'cli.relay.import.arg.file': '表头为 name,real_name,orgs,country,province,city,sector,channel,date,text,publish,group（id,tag_key 可选）的 CSV 文件，或使用相同字段名的 .jsonl 文件',
     'cli.relay.import.done': '共 {rows} 行：{good} 行有效，{rejected} 行无效；{queued} 份声明已放入发件箱，{skipped} 份早已在其中',
     'cli.relay.import.rejected': '{rejected} 行无效，每行的行号和原因见 {rejects}（其中有姓名：用完请删除）',

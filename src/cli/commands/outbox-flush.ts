@@ -21,6 +21,7 @@ import { addRouteOptions, gather, positive, type RouteFlags } from '../route-opt
 import { explainFailures } from '../send-diagnosis.js';
 import { StatusLine } from '../status-line.js';
 import { itemJson, openOutbox } from './outbox.js';
+import { verifyAfterFlush } from './verify.js';
 
 type FlushFlags = RouteFlags & { timeout?: number; watch?: boolean };
 
@@ -149,6 +150,8 @@ async function rounds(env: ActionEnv<FlushFlags>, outbox: Outbox, routes: readon
       explainFailures(out, lastFailed, center);
     }
   }
+  // Issue 9: kept receipts are proved at once when a checkpoint covers them; quiet unless the log lies (exit 4).
+  if (outbox.keepReceipts && !signal.aborted && (await verifyAfterFlush(env, center, routes, [...touched.values()])) === EXIT.verify) return EXIT.verify;
   return after.pending.length === 0 ? EXIT.ok : EXIT.queued;
 }
 

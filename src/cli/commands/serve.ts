@@ -19,6 +19,16 @@ function count(flag: string, v: string | undefined, min: number): number | undef
   return n;
 }
 
+/** Seconds (decimals allowed, so that tests can go below one) in (0, 3600], as milliseconds. */
+function seconds(flag: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!/^\d+(\.\d+)?$/.test(v) || !(n > 0) || n > 3600) {
+    throw new InputError('bad-flag', `bad ${flag}`, { key: 'cli.serve.bad-interval', params: { flag }, field: flag });
+  }
+  return Math.max(1, Math.round(n * 1000));
+}
+
 interface ServeFlags {
   keys: string;
   data: string;
@@ -29,6 +39,7 @@ interface ServeFlags {
   maxConnections?: string;
   maxPerClient?: string;
   behindProxy?: boolean;
+  checkpointInterval?: string;
 }
 
 export function registerServe(program: Command, ctx: Ctx): Command {
@@ -45,6 +56,7 @@ export function registerServe(program: Command, ctx: Ctx): Command {
     .option('--max-connections <n>', t('cli.serve.opt.max-connections'))
     .option('--max-per-client <n>', t('cli.serve.opt.max-per-client'))
     .option('--behind-proxy', t('cli.serve.opt.behind-proxy'))
+    .option('--checkpoint-interval <seconds>', t('cli.serve.opt.checkpoint-interval'))
     .action(
       action<ServeFlags>(ctx, async ({ opts, out }) => {
         if (opts.behindProxy && opts.maxPerClient !== undefined) {
@@ -52,6 +64,7 @@ export function registerServe(program: Command, ctx: Ctx): Command {
         }
         const maxConnections = count('--max-connections', opts.maxConnections, 1);
         const perClient = opts.behindProxy ? 0 : count('--max-per-client', opts.maxPerClient, 0);
+        const checkpointIntervalMs = seconds('--checkpoint-interval', opts.checkpointInterval);
         const limits = {
           ...(maxConnections === undefined ? {} : { maxConnections }),
           ...(perClient === undefined ? {} : { maxConnectionsPerClient: perClient }),
@@ -66,6 +79,7 @@ export function registerServe(program: Command, ctx: Ctx): Command {
           ...(opts.tlsKey ? { tlsKey: resolve(opts.tlsKey) } : {}),
           ...(opts.routes ? { routes: resolve(opts.routes) } : {}),
           limits,
+          ...(checkpointIntervalMs === undefined ? {} : { checkpointIntervalMs }),
         });
         // Exactly this line on stdout when ready (CLI spec): scripts and tests wait for it.
         out.data(`listening on ${server.url.toString()}`);

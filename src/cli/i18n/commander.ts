@@ -60,7 +60,9 @@ function placeholders(text: string): string {
 /** An argument's name as its term in help: `statement` -> `声明`. */
 function argumentName(name: string): string {
   const key = `cli.placeholder.${name}`;
-  return hasMessage(key) ? t(key) : name;
+  if (hasMessage(key)) return t(key);
+  // A variadic argument (`[ids...]`) has its term under `ids...`; the list shows it without the dots.
+  return hasMessage(`${key}...`) ? t(`${key}...`).replace(/\.\.\.$/, '') : name;
 }
 
 const HELP = Help.prototype;

@@ -1,0 +1,89 @@
+/**
+ * The tally's opening pool: chunks of envelopes opened across worker threads, answered in the
+ * order they were given (the tally's dedup needs received-log order: spec 8, "the first in the
+ * received log is counted"). Without the compiled worker module (sources under vitest) the
+ * chunks are opened on the calling thread, with the same functions.
+ */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { openForTally, referenceOpener, sodiumOpener, type BoxKey, type OpenResult } from './open.js';
+import type { OpenAnswer, OpenJob } from './open-worker.js';
+
+const WORKER_URL = new URL('./open-worker.js', import.meta.url);
+
+/** Opens chunks of envelopes; `open` resolves in any order, but each with its own chunk's results. */
+export interface OpenPool {
+  /** How many threads open (0: the calling thread). */
+  readonly threads: number;
+  /** Which library opens the boxes: libsodium (sodium-native) or the reference tweetnacl opener. */
+  readonly opener: 'libsodium' | 'tweetnacl';
+  open(envelopes: Uint8Array[]): Promise<OpenResult[]>;
+  close(): Promise<void>;
+}
+
+export interface PoolOptions {
+  readonly keys: readonly BoxKey[];
+  readonly today: string;
+  readonly names: boolean;
+  /** Worker threads (default: the machine's parallelism); 0 opens on the calling thread. */
+  readonly threads?: number;
+}
+
+function inlinePool(opts: PoolOptions): OpenPool {
+  const fast = sodiumOpener(opts.keys);
+  const open = fast ?? referenceOpener(opts.keys);
+  return {
+    threads: 0,
+    opener: fast ? 'libsodium' : 'tweetnacl',
+    open: async (envelopes) => envelopes.map((e) => openForTally(e, open, opts.today, opts.names)),
+    close: async () => {},
+  };
+}
+
+/** Starts the pool (worker threads when the compiled worker exists and `threads` is not 0). */
+export function startPool(opts: PoolOptions): OpenPool {
+  const n = opts.threads ?? availableParallelism();
+  if (n === 0 || !existsSync(fileURLToPath(WORKER_URL))) return inlinePool(opts);
+  const workerData = { keys: opts.keys.map((k) => ({ publicKey: k.publicKey, secretKey: k.secretKey })), today: opts.today, names: opts.names };
+  const workers = Array.from({ length: n }, () => new Worker(WORKER_URL, { workerData }));
+  const waiting = new Map<number, { resolve(r: OpenResult[]): void; reject(e: Error): void }>();
+  let failure: Error | undefined;
+  const fail = (err: Error) => {
+    failure ??= err;
+    for (const w of waiting.values()) w.reject(failure);
+    waiting.clear();
+  };
+  for (const w of workers) {
+    w.on('message', (a: OpenAnswer) => {
+      const p = waiting.get(a.id);
+      waiting.delete(a.id);
+      if ('error' in a) p?.reject(new Error(`tally worker: ${a.error}`));
+      else p?.resolve(a.results);
+    });
+    w.on('error', fail);
+    w.on('exit', (code) => {
+      if (code !== 0) fail(new Error(`tally worker exited with code ${code}`));
+    });
+  }
+  let next = 0;
+  return {
+    threads: n,
+    // The workers load sodium-native the same way; it loads here if and only if it loads there.
+    opener: sodiumOpener(opts.keys) ? 'libsodium' : 'tweetnacl',
+    open(envelopes) {
+      if (failure) return Promise.reject(failure);
+      const id = next++;
+      return new Promise<OpenResult[]>((resolve, reject) => {
+        waiting.set(id, { resolve, reject });
+        workers[id % n]!.postMessage({ id, envelopes } satisfies OpenJob);
+      });
+    },
+    // The workers stay referenced while the tally awaits them (unref'd, the process would exit
+    // mid-await); the tally always closes the pool, also when it fails.
+    close: async () => {
+      await Promise.all(workers.map((w) => w.terminate()));
+    },
+  };
+}

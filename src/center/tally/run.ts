@@ -1,0 +1,185 @@
+/**
+ * `sealpost tally` (issue 10, wire spec 8): on the offline machine, opens every envelope the intake
+ * stored since the last run, counts, appends one batch to the counted log, signs its checkpoint
+ * and the tally note, and writes the public report to `--out` and the private one to `--private`.
+ *
+ * The intake's database is opened read-only (the offline copy of `serve --data`); the tally's own
+ * state lives in a folder of its own (`state.ts`), which makes it resumable and append-only.
+ */
+import { join } from 'node:path';
+import { centerNameFromKeyName, readSecretKeyFile } from '../../crypto/keys.js';
+import { NoteSigner } from '../../crypto/note.js';
+import { InputError } from '../../errors.js';
+import { englishText } from './messages.js';
+import { DEFAULT_MILESTONE_STEP } from '../../log/counted.js';
+import { IntakeDb } from '../sqlite-db.js';
+import type { OpenedStatement, OpenResult } from './open.js';
+import { startPool, type OpenPool } from './pool.js';
+import { commit } from './commit.js';
+import type { TallyReport } from './report.js';
+import { EMPTY_REJECTED, StateDir, badState, type JournalChunk, type JournalHeader } from './state.js';
+
+/** Options of {@link runTally}. */
+export interface TallyOptions {
+  /** The center's keys folder (`keygen --out`): `box.key` and `tally.key` are read. */
+  readonly keysDir: string;
+  /** The intake's data folder (`serve --data`), read-only. */
+  readonly dataDir: string;
+  /** The public output folder. */
+  readonly outDir: string;
+  /** The private output folder (likely duplicates name people: never publish it). */
+  readonly privateDir?: string;
+  /** The tally's state folder; default `<private>/state`, else `<out>.state` (beside `--out`, never inside). */
+  readonly stateDir?: string;
+  /** People per milestone line (spec 8), default 1000000. */
+  readonly milestoneStep?: number;
+  /** Opening threads (default: the machine's parallelism; 0 opens on the calling thread). */
+  readonly threads?: number;
+  /** Received entries per journal line (default 256). */
+  readonly chunk?: number;
+  /** Stops the run between chunks (it resumes where it stopped on the next run). */
+  readonly signal?: AbortSignal;
+  /** Called after each chunk with the received entries tallied so far and the run's end. */
+  readonly onProgress?: (done: number, end: number) => void;
+  /** `YYYY-MM-DD`: the opening day for spec 2's date rule (default: today, UTC). */
+  readonly today?: string;
+}
+
+/** What a finished run did. */
+export interface TallyResult {
+  readonly report: TallyReport;
+  /** The signed tally note. */
+  readonly note: string;
+  /** Entries this run appended to the counted log. */
+  readonly appended: number;
+  /** Received entries this run tallied. */
+  readonly tallied: number;
+  /** Whether the run continued an interrupted one. */
+  readonly resumed: boolean;
+  /** Opening threads (0: the calling thread). */
+  readonly threads: number;
+  /** The library that opened the boxes. */
+  readonly opener: 'libsodium' | 'tweetnacl';
+  /** The state folder used. */
+  readonly stateDir: string;
+}
+
+/** The intake's database file in a data folder (src/center/serve.ts `DB_FILE`). */
+const DB_FILE = 'intake.sqlite';
+
+/**
+ * Runs the tally (see the file comment). Exits normally however many envelopes it rejects.
+ * @throws InputError for unreadable keys, a missing data folder or a state folder of another
+ *   center or data folder; the signal's reason when aborted (the next run resumes); Error when an
+ *   invariant fails (a bug: nothing is committed).
+ */
+export async function runTally(opts: TallyOptions): Promise<TallyResult> {
+  const step = opts.milestoneStep ?? DEFAULT_MILESTONE_STEP;
+  if (!Number.isSafeInteger(step) || step < 1) throw new RangeError(`milestoneStep must be a positive integer, got ${step}`);
+  const box = await readSecretKeyFile(join(opts.keysDir, 'box.key'), 'box');
+  const tally = await readSecretKeyFile(join(opts.keysDir, 'tally.key'), 'tally');
+  const center = centerNameFromKeyName(tally.name);
+  // Both keys must be one center's (spec 1 names): a box key of another center would reject everything.
+  if (centerNameFromKeyName(box.name) !== center) {
+    const params = { file: join(opts.keysDir, 'box.key'), name: box.name, center };
+    throw new InputError('bad-key-file', englishText('center.tally.other-center-key', params), { key: 'center.tally.other-center-key', params, field: '--keys' });
+  }
+  const stateDir = opts.stateDir ?? (opts.privateDir ? join(opts.privateDir, 'state') : `${opts.outDir.replace(/[\\/]+$/, '')}.state`);
+  const state = new StateDir(stateDir);
+  const committed = await state.load(center);
+  let db: IntakeDb;
+  try {
+    db = new IntakeDb(join(opts.dataDir, DB_FILE), { readonly: true });
+  } catch (cause) {
+    throw new InputError('unreadable', englishText('center.tally.no-data', { dir: opts.dataDir }), { cause, key: 'center.tally.no-data', params: { dir: opts.dataDir }, field: '--data' });
+  }
+  try {
+    const size = db.count();
+    if (size < committed.done) throw badState('center.tally.state-ahead', { dir: stateDir, done: committed.done, size });
+    const resumed = await state.resume(committed);
+    const header: JournalHeader = resumed?.header ?? {
+      v: 1,
+      run: committed.runs + 1,
+      start: committed.done,
+      end: size,
+      today: opts.today ?? new Date().toISOString().slice(0, 10),
+    };
+    if (!resumed) await state.begin(header);
+    const chunks: JournalChunk[] = resumed?.chunks ?? [];
+    const previous: OpenedStatement[][] = [];
+    for (let run = 1; run <= committed.runs; run++) previous.push(await state.run(run));
+    // Dedup (spec 8): the first in the received log counts, across runs too.
+    const ids = new Set<string>();
+    const tags = new Set<string>();
+    for (const s of [...previous.flat(), ...chunks.flatMap((c) => c.counted)]) {
+      ids.add(s.id);
+      tags.add(s.tag);
+    }
+    const at = chunks.at(-1)?.to ?? header.start;
+    const pool = startPool({ keys: [{ publicKey: box.publicKey, secretKey: box.secretKey }], today: header.today, names: opts.privateDir !== undefined, ...(opts.threads !== undefined ? { threads: opts.threads } : {}) });
+    try {
+      await tallyRange(db, pool, state, { from: at, end: header.end, chunk: opts.chunk ?? 256, ids, tags, chunks, opts });
+    } finally {
+      await pool.close();
+    }
+    return await commit({ opts, db, state, committed, header, chunks, previous, center, signer: new NoteSigner(tally.name, tally.secretKey), step, resumed: resumed !== null, threads: pool.threads, opener: pool.opener, stateDir });
+  } finally {
+    db.close();
+  }
+}
+
+interface RangeJob {
+  readonly from: number;
+  readonly end: number;
+  readonly chunk: number;
+  readonly ids: Set<string>;
+  readonly tags: Set<string>;
+  readonly chunks: JournalChunk[];
+  readonly opts: TallyOptions;
+}
+
+/**
+ * Tallies received entries [from, end): chunks are opened ahead across the pool, then counted and
+ * journaled strictly in received-log order (dedup: the first one counts).
+ */
+async function tallyRange(db: IntakeDb, pool: OpenPool, state: StateDir, job: RangeJob): Promise<void> {
+  const inflight: Array<{ from: number; to: number; results: Promise<OpenResult[]> }> = [];
+  const depth = Math.max(2, pool.threads * 2);
+  let next = job.from;
+  const fill = () => {
+    while (inflight.length < depth && next < job.end) {
+      const page = db.page(next, Math.min(job.chunk, job.end - next));
+      if (page[0]?.index !== next) throw new Error(`the intake database has no entry ${next}`);
+      const to = page[page.length - 1]!.index + 1;
+      const results = pool.open(page.map((e) => e.envelope));
+      // Awaited in order below; a failure of a later chunk must not be an unhandled rejection meanwhile.
+      results.catch(() => {});
+      inflight.push({ from: next, to, results });
+      next = to;
+    }
+  };
+  fill();
+  for (let head = inflight.shift(); head; head = inflight.shift()) {
+    job.opts.signal?.throwIfAborted();
+    const results = await head.results;
+    const chunk: JournalChunk = { from: head.from, to: head.to, counted: [], rejected: EMPTY_REJECTED(), details: {} };
+    const note = (detail: string) => (chunk.details[detail] = (chunk.details[detail] ?? 0) + 1);
+    for (const r of results) {
+      if (!r.ok) {
+        chunk.rejected[r.reason]++;
+        note(`${r.reason}:${r.detail}`);
+      } else if (job.ids.has(r.statement.id) || job.tags.has(r.statement.tag)) {
+        chunk.rejected.duplicate++;
+        note(job.ids.has(r.statement.id) ? 'duplicate:id' : 'duplicate:tag');
+      } else {
+        job.ids.add(r.statement.id);
+        job.tags.add(r.statement.tag);
+        chunk.counted.push(r.statement);
+      }
+    }
+    await state.append(chunk);
+    job.chunks.push(chunk);
+    job.opts.onProgress?.(head.to, job.end);
+    fill();
+  }
+}

@@ -1,0 +1,166 @@
+/**
+ * The tally's state folder: what makes it append-only across runs and resumable within one.
+ *
+ *   state.json          committed: the received entries tallied (`done`), runs, rejected totals
+ *   runs/<n>.jsonl      the statements counted by run n, one JSON object a line (dedup of later runs)
+ *   journal.jsonl       the run in progress: a header line, then one line per chunk of the received log
+ *
+ * A run appends one fsync'd line per chunk to the journal; an interrupted run replays it (a cut
+ * last line is dropped) and goes on from the next chunk, with the header's end and day, so the
+ * result is the one of an uninterrupted run. `state.json` is written last (atomically): it is the
+ * commit point, and every file written before it is a pure function of the state and the journal.
+ * The folder holds ids and days (with `--private`, names): it is never published.
+ */
+import { mkdir, open, readFile, rm, truncate } from 'node:fs/promises';
+import { join } from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
+import { InputError } from '../../errors.js';
+import { englishText } from './messages.js';
+import type { RejectedReason } from '../../log/counted.js';
+import type { OpenedStatement } from './open.js';
+
+/** The committed state (`state.json`). */
+export interface TallyState {
+  readonly v: 1;
+  readonly center: string;
+  /** Received entries [0, done) are tallied. */
+  readonly done: number;
+  /** Runs committed; their statements are in runs/1.jsonl … runs/<runs>.jsonl. */
+  readonly runs: number;
+  readonly rejected: Readonly<Record<RejectedReason, number>>;
+  /** Rejected envelopes by `<reason>:<specific check>` (private report). */
+  readonly details: Readonly<Record<string, number>>;
+}
+
+/** The journal's first line: the run's fixed bounds and day. */
+export interface JournalHeader {
+  readonly v: 1;
+  readonly run: number;
+  readonly start: number;
+  readonly end: number;
+  /** `YYYY-MM-DD` (UTC) when the run started: the opening day of spec 2's date rule. */
+  readonly today: string;
+}
+
+/** One chunk of the received log, tallied. */
+export interface JournalChunk {
+  readonly from: number;
+  readonly to: number;
+  readonly counted: OpenedStatement[];
+  readonly rejected: Record<RejectedReason, number>;
+  /** For the private report: why each envelope was rejected, by the opener's specific reason. */
+  readonly details: Record<string, number>;
+}
+
+export const EMPTY_REJECTED = (): Record<RejectedReason, number> => ({ duplicate: 0, invalid: 0, undecryptable: 0 });
+
+/** A damaged state folder, or one of another center. */
+export function badState(key: 'center.tally.state-damaged' | 'center.tally.state-center' | 'center.tally.state-ahead', params: Record<string, string | number>): InputError {
+  return new InputError('bad-tally-state', englishText(key, params), { key, params, field: '--state' });
+}
+
+/** The state folder of one center's tally. */
+export class StateDir {
+  constructor(readonly dir: string) {}
+
+  #path(...p: string[]): string {
+    return join(this.dir, ...p);
+  }
+
+  /** The committed state; a fresh one when the folder has none. Throws InputError for another center's. */
+  async load(center: string): Promise<TallyState> {
+    await mkdir(this.#path('runs'), { recursive: true, mode: 0o700 });
+    let text: string;
+    try {
+      text = await readFile(this.#path('state.json'), 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      return { v: 1, center, done: 0, runs: 0, rejected: EMPTY_REJECTED(), details: {} };
+    }
+    const s = JSON.parse(text) as TallyState;
+    if (s.v !== 1 || !Number.isSafeInteger(s.done) || !Number.isSafeInteger(s.runs)) throw badState('center.tally.state-damaged', { dir: this.dir, file: 'state.json' });
+    if (s.center !== center) throw badState('center.tally.state-center', { dir: this.dir, other: s.center, center });
+    return s;
+  }
+
+  /** Commits a run (the last write of a run). */
+  async commit(s: TallyState): Promise<void> {
+    await writeFileAtomic(this.#path('state.json'), `${JSON.stringify(s)}\n`, { mode: 0o600 });
+  }
+
+  /** The statements counted by run `run`, in the order they were counted. */
+  async run(run: number): Promise<OpenedStatement[]> {
+    const text = await readFile(this.#runFile(run), 'utf8').catch((err: NodeJS.ErrnoException) => {
+      throw err.code === 'ENOENT' ? badState('center.tally.state-damaged', { dir: this.dir, file: `runs/${run}.jsonl` }) : err;
+    });
+    return text.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as OpenedStatement);
+  }
+
+  #runFile(run: number): string {
+    return this.#path('runs', `${run}.jsonl`);
+  }
+
+  /** Writes run `run`'s statements (atomically; rewriting the same content is harmless). */
+  async writeRun(run: number, statements: readonly OpenedStatement[]): Promise<void> {
+    await writeFileAtomic(this.#runFile(run), statements.map((s) => `${JSON.stringify(s)}\n`).join(''), { mode: 0o600 });
+  }
+
+  /**
+   * The journal of an interrupted run that continues `state`, with its complete chunks; null when
+   * there is none (a journal of an already committed run is removed).
+   */
+  async resume(state: TallyState): Promise<{ header: JournalHeader; chunks: JournalChunk[] } | null> {
+    let text: string;
+    try {
+      text = await readFile(this.#path('journal.jsonl'), 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw err;
+    }
+    const lines = text.split('\n');
+    // Only newline-terminated lines were written whole (a kill can cut the last one).
+    lines.pop();
+    let header: JournalHeader;
+    try {
+      header = JSON.parse(lines[0] ?? '') as JournalHeader;
+    } catch {
+      await this.clear();
+      return null;
+    }
+    if (header.v !== 1 || header.run !== state.runs + 1 || header.start !== state.done) {
+      await this.clear();
+      return null;
+    }
+    const chunks = lines.slice(1).map((l) => JSON.parse(l) as JournalChunk);
+    let at = header.start;
+    for (const c of chunks) {
+      if (c.from !== at) throw badState('center.tally.state-damaged', { dir: this.dir, file: 'journal.jsonl' });
+      at = c.to;
+    }
+    // Drop a cut last line so that the next append starts a line of its own.
+    const whole = lines.reduce((n, l) => n + Buffer.byteLength(l) + 1, 0);
+    if (whole !== Buffer.byteLength(text)) await truncate(this.#path('journal.jsonl'), whole);
+    return { header, chunks };
+  }
+
+  /** Starts the journal of a new run. */
+  async begin(header: JournalHeader): Promise<void> {
+    await writeFileAtomic(this.#path('journal.jsonl'), `${JSON.stringify(header)}\n`, { mode: 0o600 });
+  }
+
+  /** Appends one chunk, durably, before the run goes on. */
+  async append(chunk: JournalChunk): Promise<void> {
+    const f = await open(this.#path('journal.jsonl'), 'a', 0o600);
+    try {
+      await f.appendFile(`${JSON.stringify(chunk)}\n`);
+      await f.sync();
+    } finally {
+      await f.close();
+    }
+  }
+
+  /** Removes the journal (after the commit, or a stale one). */
+  async clear(): Promise<void> {
+    await rm(this.#path('journal.jsonl'), { force: true });
+  }
+}

@@ -12,6 +12,7 @@ import { openSqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
 import { loadSqlite } from './deps.js';
 import { checkTlsPair, dataDirError, listenError, readFlagFile } from './serve-errors.js';
 import { Checkpointer, DEFAULT_CHECKPOINT_INTERVAL_MS, type CosignHook } from './log/checkpoints.js';
+import { writeCosigned } from './log/cosigned.js';
 import { englishText } from './messages.js';
 import { cosignerFromKeysDir } from './witness/from-center.js';
 
@@ -171,7 +172,7 @@ export async function startServe(opts: ServeOptions): Promise<Serving> {
       ? await Checkpointer.start({
           log: store.log,
           intervalMs: opts.checkpointIntervalMs ?? DEFAULT_CHECKPOINT_INTERVAL_MS,
-          ...(cosign ? { cosign } : {}),
+          ...(cosign ? { cosign, onCosigned: (served) => writeCosigned(opts.dataDir, served.note) } : {}),
           onError: (what, err) =>
             logLine(englishText(what === 'cosign' ? 'center.log.cosign-failed' : 'center.log.checkpoint-failed', { message: err instanceof Error ? err.message : String(err) })),
         })

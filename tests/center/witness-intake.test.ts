@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseVerifierKey } from '../../src/crypto/note.js';
 import { startServe } from '../../src/center/serve.js';
+import { exportLog } from '../../src/center/log/export.js';
 import { verifyCheckpoint } from '../../src/log/checkpoint.js';
 import { parseCosignatureKey, requireCosignatures } from '../../src/log/cosignature.js';
 import { generateWitnessKey } from '../../src/center/witness/keygen.js';
@@ -79,6 +80,12 @@ describe('the intake with witnesses listed in its center file', () => {
     } finally {
       await s.close();
     }
+    // A static export publishes the cosigned note, so a client with a witnessPolicy verifies from a mirror.
+    const tiles = join(center.dir, 'tiles');
+    await exportLog({ dataDir: data, tilesDir: tiles });
+    const exported = await readFile(join(tiles, 'checkpoint'), 'utf8');
+    expect(verifyCheckpoint(exported, parseVerifierKey(center.logKey), `${CENTER}/log`).size).toBe(8);
+    expect(requireCosignatures(exported, keys, 1).map((x) => x.name)).toEqual(['w1.test']);
   });
 
   it('refuses to start with a center file of another log key in --keys', async () => {

@@ -29,6 +29,11 @@ export interface CheckpointerOptions {
   readonly log: ReceivedLogStore;
   readonly intervalMs?: number;
   readonly cosign?: CosignHook;
+  /**
+   * Called with each newly served checkpoint that carries cosignatures, after it is served (serve
+   * writes it to `<data>/checkpoint.cosigned`, so that `log export` publishes the cosigned note).
+   */
+  readonly onCosigned?: (served: ServedCheckpoint) => Promise<void>;
   /** Where a failed round (`checkpoint`) or a failed witness hook (`cosign`) is reported. */
   readonly onError?: (what: 'checkpoint' | 'cosign', err: unknown) => void;
 }
@@ -47,6 +52,7 @@ export function appendSignatures(note: string, lines: readonly string[]): string
 export class Checkpointer {
   readonly #log: ReceivedLogStore;
   readonly #cosign: CosignHook | undefined;
+  readonly #onCosigned: ((served: ServedCheckpoint) => Promise<void>) | undefined;
   readonly #onError: (what: 'checkpoint' | 'cosign', err: unknown) => void;
   #served: ServedCheckpoint | undefined;
   #round: Promise<void> | undefined;
@@ -55,6 +61,7 @@ export class Checkpointer {
   private constructor(opts: CheckpointerOptions) {
     this.#log = opts.log;
     this.#cosign = opts.cosign;
+    this.#onCosigned = opts.onCosigned;
     this.#onError = opts.onError ?? (() => {});
   }
 
@@ -102,7 +109,10 @@ export class Checkpointer {
         this.#onError('cosign', err);
       }
     }
-    if (!this.#served || c.size > this.#served.size) this.#served = { size: c.size, note };
+    if (!this.#served || c.size > this.#served.size) {
+      this.#served = { size: c.size, note };
+      if (note !== c.note && this.#onCosigned) await this.#onCosigned(this.#served).catch((err: unknown) => this.#onError('cosign', err));
+    }
   }
 
   /** The consistency proof between two sizes up to the served checkpoint's. */

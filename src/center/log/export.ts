@@ -14,6 +14,7 @@ import writeFileAtomic from 'write-file-atomic';
 import { InputError } from '../../errors.js';
 import { HASH_SIZE } from '../../log/merkle.js';
 import { encodeBundle, entriesPath, tilePath, tilePositions, TILE_HEIGHT, TILE_WIDTH } from '../../log/tiles.js';
+import { cosignedNote } from './cosigned.js';
 import { LEAF_SIZE } from '../leaf.js';
 import { IntakeDb } from '../sqlite-db.js';
 import type { StoredCheckpoint } from '../store.js';
@@ -107,11 +108,12 @@ export async function exportLog(opts: { readonly dataDir: string; readonly tiles
     };
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));
     const cpFile = join(opts.tilesDir, 'checkpoint');
+    const note = await cosignedNote(opts.dataDir, latest.note);
     const old = await readFile(cpFile, 'utf8').catch(() => undefined);
-    if (old === latest.note) kept++;
+    if (old === note) kept++;
     else {
       await mkdir(opts.tilesDir, { recursive: true });
-      await writeFileAtomic(cpFile, latest.note);
+      await writeFileAtomic(cpFile, note);
       written++;
     }
     return { size: latest.size, written, kept };

@@ -12,10 +12,12 @@ export default defineConfig({
       'tests/transport/**/*.test.ts',
       'tests/cli/**/*.test.ts',
       'tests/i18n/**/*.test.ts',
+      'tests/log/**/*.test.ts',
       'tests/index.test.ts',
       'tests/package/client-entry.test.ts',
     ],
-    exclude: ['tests/cli/demo.test.ts', 'node_modules/**'],
+    // demo, and the end-to-end checks against a real `sealpost serve` / `sealpost tally` (SQLite, libsodium).
+    exclude: ['tests/cli/demo.test.ts', 'tests/cli/verify-e2e.test.ts', 'tests/cli/verify-counted.test.ts', 'node_modules/**'],
     env: { SEALPOST_CLIENT_ONLY: '1' },
     // The `serve` and `demo` rows of the table-driven CLI tests (bad-input, zh-output): named
     // `serve: …` or `serve --flag …`.

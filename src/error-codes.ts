@@ -89,6 +89,10 @@ export const VERIFY_CODES = [
   'counted-changed',
   'note-mismatch',
   'repeated-tag',
+  // verify --counted (wire spec 8 and 9, issue 10; src/verify/counted.ts): one's own statement counted
+  // with other fields than it was sent with, or received before the tally and not counted
+  'counted-differs',
+  'not-counted',
 ] as const;
 
 /** EnvelopeError: an envelope that cannot be opened (one generic code, spec 3). */

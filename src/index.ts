@@ -111,3 +111,6 @@ export {
   REJECTED_REASONS,
 } from './log/counted.js';
 export type { CountedEntry, CountedFigures, RejectedReason, TallyNote } from './log/counted.js';
+// `verify --counted` (spec 8 and 9, issue 10): one's own statements found in a published tally.
+export { verifyCounted, keptStatements, differingFields, COUNTED_FIELDS } from './verify/counted.js';
+export type { CountedReport, CountedStatus, CountedVerdict, KeptStatement, VerifyCountedOptions } from './verify/counted.js';

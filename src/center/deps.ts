@@ -15,8 +15,11 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { InputError } from '../errors.js';
 import { englishText } from './messages.js';
 
-/** The exact versions sealpost is tested with (package.json `optionalDependencies`). */
-export const CENTER_PACKAGES = { 'better-sqlite3': '12.6.2', 'sodium-native': '4.3.3' } as const;
+/**
+ * The exact versions sealpost is tested with (package.json `optionalDependencies`). vega and
+ * vega-lite draw the tally's report.html (pure JavaScript, loaded by src/center/tally/html/render.ts).
+ */
+export const CENTER_PACKAGES = { 'better-sqlite3': '12.6.2', 'sodium-native': '4.3.3', vega: '6.4.0', 'vega-lite': '6.4.3' } as const;
 
 let loaded: typeof BetterSqlite3 | undefined;
 

@@ -19,21 +19,11 @@ const KEYS = {
   'not-covered': 'log.lie.not-covered',
 } as const satisfies Partial<Record<LieKind, LieKey>>;
 
-/** What was found out, as a stable word (also the VerifyError's code). */
-export type LieKind =
-  | 'bad-signature'
-  | 'unsigned'
-  | 'bad-checkpoint'
-  | 'bad-note'
-  | 'witness-policy'
-  | 'smaller-checkpoint'
-  | 'inconsistent-checkpoint'
-  | 'split-view'
-  | 'entry-dropped'
-  | 'entry-rewritten'
-  | 'not-included'
-  | 'not-covered'
-  | 'bad-receipt';
+/**
+ * What was found out, as a stable word: the VerifyError's code (any of them: a received-log lie,
+ * a bad signature, or a published tally that does not recount).
+ */
+export type LieKind = VerifyCode;
 
 /** A named note kept as evidence (file name → note text). */
 export interface EvidenceNote {

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const DIST = join(ROOT, 'dist', 'src');
-const FORBIDDEN_PACKAGES = ['better-sqlite3', 'sodium-native', 'commander'];
+const FORBIDDEN_PACKAGES = ['better-sqlite3', 'sodium-native', 'commander', 'vega', 'vega-lite', 'playwright-core'];
 const FORBIDDEN_DIRS = [join(DIST, 'center'), join(DIST, 'cli')];
 
 /** Every module specifier a built file names: import/export … from, import(), require(). */

@@ -18,6 +18,7 @@ import { buildBatch } from './batch.js';
 import type { OpenedStatement } from './open.js';
 import { privateReport } from './private.js';
 import { buildReport, checkInvariants, reportTables } from './report.js';
+import { reportHtml } from './html/index.js';
 import type { TallyOptions, TallyResult } from './run.js';
 import { InputError } from '../../errors.js';
 import { englishText } from './messages.js';
@@ -102,6 +103,8 @@ export async function commit(c: CommitInput): Promise<TallyResult> {
   const note = c.signer.sign(tallyNoteBody(fields));
   const report = buildReport(fields, entries);
   checkInvariants(report);
+  // Rendered before anything is written: a missing chart package stops the run with nothing half-published.
+  const html = await reportHtml(report);
 
   await c.state.writeRun(c.header.run, thisRun);
   await writeFiles(out, {
@@ -110,6 +113,7 @@ export async function commit(c: CommitInput): Promise<TallyResult> {
     'tally.note': note,
     'tally.json': `${JSON.stringify(report, null, 2)}\n`,
     ...reportTables(report),
+    'report.html': html,
   });
   if (c.opts.privateDir) await writeFiles(c.opts.privateDir, privateReport([...c.previous.flat(), ...thisRun], details), 0o600);
   await c.state.commit({ v: 1, center: c.center, done: c.header.end, runs: c.header.run, rejected, details });

@@ -11,6 +11,8 @@ export const messages = {
   'center.tally.no-data': 'cannot read the intake database in {dir} (the data folder of serve, copied to this machine)',
   'center.tally.other-center-key': '{file} holds the key {name}, not a key of {center} (the center of tally.key)',
   'center.tally.other-log': '{dir} holds a counted log that the tally state {state} did not write',
+  'center.tally.charts-missing':
+    'the tally\'s report.html needs the optional packages {package} and vega-lite, which are not installed here: install them with npm install {package}@{version} vega-lite@{vegaLite}, or reinstall sealpost without --omit=optional',
 } as const;
 
 /** English text of a tally message key. */

@@ -8,6 +8,7 @@
  * opener runs again to name the reason, so both openers report the same reason for every input.
  */
 import type { CountedFields } from '../../statement/counted.js';
+import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { openEnvelope } from '../../crypto/envelope.js';
 import { unpad } from '../../crypto/padding.js';
@@ -15,7 +16,8 @@ import { envelopeShapeError } from '../../crypto/sizes.js';
 import { EnvelopeError, isEnvelopeError, isSealpostError, type OpenFailure } from '../../errors.js';
 import { parseStatement } from '../../statement/codec.js';
 import { countedKeep } from '../../statement/counted.js';
-import { statementTag } from '../../statement/tag.js';
+import type { Statement } from '../../statement/types.js';
+import { validateStatement } from '../../statement/validate.js';
 
 /** The X25519 box key pairs the tally opens with (rotation: several, tried in order, spec 3). */
 export interface BoxKey {
@@ -101,6 +103,38 @@ function detailOf(err: unknown): string {
   throw err;
 }
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * `parseStatement`, faster on the statements sealers write (a bench/tally finding: the strict
+ * JSON parser cost as much as the box). JSON.parse, validate, and accept only when the text is
+ * exactly the validated statement's JSON.stringify: such a text has no duplicate key, no lone
+ * surrogate (validation refuses them), no BOM and nothing the strict parser would read otherwise,
+ * so the strict path gives the same statement. Anything else, valid or not, takes the strict
+ * path, so errors and their details are exactly parseStatement's.
+ */
+function parseForTally(json: Uint8Array, today: string): Statement {
+  let text: string | undefined;
+  try {
+    text = UTF8.decode(json);
+    const st = validateStatement(JSON.parse(text), { today });
+    if (JSON.stringify(st) === text) return st;
+  } catch {
+    // the strict path below names the error
+  }
+  return parseStatement(json, { today });
+}
+
+const TAG_DOMAIN = Buffer.from('sealpost/tag/v1');
+
+/**
+ * src/statement/tag.ts `statementTag` with node:crypto (the same bytes, about 3 x faster than the
+ * pure-JS SHA-256), for a statement already validated (id and tagKey well-formed).
+ */
+function tagOf(st: Statement): string {
+  return createHash('sha256').update(TAG_DOMAIN).update(Buffer.from(st.tagKey, 'base64')).update(Buffer.from(st.id, 'hex')).digest('hex');
+}
+
 /**
  * Opens, validates and summarises one envelope. Never throws for a bad envelope: a failure of
  * version, length or box is `undecryptable`, of length prefix, padding, UTF-8, JSON or statement
@@ -118,13 +152,13 @@ export function openForTally(envelope: Uint8Array, open: Opener, today: string, 
     return { ok: false, reason, detail };
   }
   try {
-    const st = parseStatement(json, { today });
+    const st = parseForTally(json, today);
     const k = countedKeep(st);
     return {
       ok: true,
       statement: {
         id: st.id,
-        tag: statementTag(st),
+        tag: tagOf(st),
         week: k.week,
         people: k.people,
         ccp: k.ccp,

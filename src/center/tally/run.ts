@@ -18,6 +18,7 @@ import { startPool, type OpenPool } from './pool.js';
 import { commit } from './commit.js';
 import type { TallyReport } from './report.js';
 import { EMPTY_REJECTED, StateDir, badState, type JournalChunk, type JournalHeader } from './state.js';
+import { loadCharts } from './html/render.js';
 
 /** Options of {@link runTally}. */
 export interface TallyOptions {
@@ -76,6 +77,8 @@ const DB_FILE = 'intake.sqlite';
 export async function runTally(opts: TallyOptions): Promise<TallyResult> {
   const step = opts.milestoneStep ?? DEFAULT_MILESTONE_STEP;
   if (!Number.isSafeInteger(step) || step < 1) throw new RangeError(`milestoneStep must be a positive integer, got ${step}`);
+  // report.html needs vega (optional dependencies): say so now, not after hours of opening envelopes.
+  await loadCharts();
   const box = await readSecretKeyFile(join(opts.keysDir, 'box.key'), 'box');
   const tally = await readSecretKeyFile(join(opts.keysDir, 'tally.key'), 'tally');
   const center = centerNameFromKeyName(tally.name);

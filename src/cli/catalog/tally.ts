@@ -31,6 +31,8 @@ export const tallyModule = translate(tallyEn, {
   'center.tally.no-data': '无法读取 {dir} 中的接收数据库（即 serve 的数据文件夹，复制到本机）',
   'center.tally.other-center-key': '{file} 中的密钥是 {name}，不属于 {center}（tally.key 所属的中心）',
   'center.tally.other-log': '{dir} 中的计数日志不是统计状态 {state} 写下的',
+  'center.tally.charts-missing':
+    '统计的 report.html 需要可选依赖包 {package} 和 vega-lite，但它们在这里没有安装：请用 npm install {package}@{version} vega-lite@{vegaLite} 安装，或者不带 --omit=optional 重新安装 sealpost',
 });
 
 /** The `tally` and `recount` texts of the CLI (issue 10), in both languages. */

@@ -1,8 +1,34 @@
+import { countedVerifyMessages } from '../../verify/counted.js';
 import { defineMessages } from '../i18n/define.js';
 
-/** The `verify` command's texts (issue 9, build point 4), in both languages. */
+/**
+ * The `verify` command's texts (issue 9, build point 4; `--counted`: issue 10, build point 4), in
+ * both languages, with the zh-CN of src/verify/counted.ts's English (spread in, so that one catalog
+ * holds the command).
+ */
 export const verifyCli = defineMessages(
   {
+    ...countedVerifyMessages,
+    'cli.verify.opt.counted':
+      'a published tally folder (tally.note, counted/entries, counted/checkpoint, as tally --out writes it): check it with the tally key and find your own kept statements in its counted log; reads no network unless --route or --proxy is given, which checks the received log too',
+    'cli.verify.counted.missing': 'cannot read {file}: --counted takes a folder written by sealpost tally --out',
+    'cli.verify.counted.no-statement': 'no kept statement for envelope {id} (statements are kept only with --keep-receipts)',
+    'cli.verify.counted.not-own': 'envelope {id} was sealed by someone else (relay accept): its statement is unknown here, so it cannot be looked for in the counted log',
+    'cli.verify.counted.table.entry': 'counted entry',
+    'cli.verify.counted.status.counted': 'counted',
+    'cli.verify.counted.status.suppressed': 'counted (sector suppressed)',
+    'cli.verify.counted.status.differs': 'counted with OTHER fields',
+    'cli.verify.counted.status.not-counted': 'NOT counted',
+    'cli.verify.counted.status.not-yet': 'not counted (yet)',
+    'cli.verify.counted.status.unknown': 'not checked',
+    'cli.verify.counted.lie': 'the tally is lying: {what}',
+    'cli.verify.counted.bad-tally': 'the published tally does not verify: {what}',
+    'cli.verify.counted.tally': 'tally of {center}: a counted log of size {size} from a received log of size {received}, signed by the tally key; its numbers agree with its counted log',
+    'cli.verify.counted.summary': 'of your statements: {counted} counted, {differs} counted with other fields, {missing} NOT counted, {pending} not counted yet',
+    'cli.verify.counted.pending-note': 'a statement not counted yet reached the center after this tally (or is not delivered yet): look for it in the next tally',
+    'cli.verify.counted.suppressed-note': 'a sector shown as "-" is a cell of fewer than 10 statements, left out of the counted log to protect the people in it',
+    'cli.verify.counted.none': 'no statements of yours are kept: only the tally was checked',
+    'cli.verify.counted.offline': 'the received log was not checked (verify --counted reads no network unless --route or --proxy is given)',
     'cli.verify.description':
       "fetch the received log's latest checkpoint over the routes, check it is consistent with the last one seen, and prove that each kept receipt is in the log",
     'cli.placeholder.ids...': 'ids...',
@@ -33,6 +59,29 @@ export const verifyCli = defineMessages(
     'cli.verify.kept-unreadable': '{file} is not a checkpoint of this center\'s log: it is set aside',
   },
   {
+    'verify.counted.differs': '计数条目第 {entry} 个（标签 {tag}）不是信封 {id} 中寄出的声明：条目写的是 {got}，而声明是 {sent}',
+    'verify.counted.not-counted':
+      '信封 {id} 中寄出的声明（在接收日志序号 {index} 处收到）不在计数日志中，而统计涵盖了前 {received} 个收到的信封，且该声明没有任何一个信封被计入',
+    'cli.verify.opt.counted':
+      '已公布的统计文件夹（tally.note、counted/entries、counted/checkpoint，即 tally --out 写出的内容）：用统计密钥检查它，并在其计数日志中查找自己保留的声明；除非给出 --route 或 --proxy（这时也检查接收日志），不访问网络',
+    'cli.verify.counted.missing': '无法读取 {file}：--counted 需要 sealpost tally --out 写出的文件夹',
+    'cli.verify.counted.no-statement': '没有保留信封 {id} 的声明（只有使用 --keep-receipts 时才保留声明）',
+    'cli.verify.counted.not-own': '信封 {id} 由他人封装（relay accept）：这里不知道它的声明，因此无法在计数日志中查找',
+    'cli.verify.counted.table.entry': '计数条目',
+    'cli.verify.counted.status.counted': '已计入',
+    'cli.verify.counted.status.suppressed': '已计入（行业被隐去）',
+    'cli.verify.counted.status.differs': '已计入但内容不同',
+    'cli.verify.counted.status.not-counted': '未被计入',
+    'cli.verify.counted.status.not-yet': '尚未计入',
+    'cli.verify.counted.status.unknown': '未能检查',
+    'cli.verify.counted.lie': '统计在撒谎：{what}',
+    'cli.verify.counted.bad-tally': '公布的统计无法验证：{what}',
+    'cli.verify.counted.tally': '{center} 的统计：大小为 {size} 的计数日志，来自大小为 {received} 的接收日志，由统计密钥签名；其数字与计数日志一致',
+    'cli.verify.counted.summary': '你的声明中：{counted} 份已计入，{differs} 份计入时内容被改动，{missing} 份未被计入，{pending} 份尚未计入',
+    'cli.verify.counted.pending-note': '尚未计入的声明是在本次统计之后才到达中心的（或尚未送达）：请在下一次统计中查找',
+    'cli.verify.counted.suppressed-note': '行业显示为“-”表示该格不足 10 份声明，为保护其中的人而未写入计数日志',
+    'cli.verify.counted.none': '没有保留你的任何声明：只检查了统计本身',
+    'cli.verify.counted.offline': '没有检查接收日志（verify --counted 不访问网络，除非给出 --route 或 --proxy）',
     'cli.verify.description': '经各条线路获取接收日志的最新检查点，检查它与上次见到的检查点一致，并证明每张保留的回执都在日志中',
     'cli.placeholder.ids...': '信封标识...',
     'cli.verify.opt.timeout': '超过此秒数即放弃（默认 120）',

@@ -4,6 +4,9 @@
  * proves each kept receipt (src/verify/verify.ts). One line per receipt on stdout, a summary on
  * stderr. A lie exits 4, names it, and keeps the notes proving it in `<home>/evidence/...`; no
  * route answering exits 3. `--json` prints `{"checkpoint", "receipts", "lies", "attempts", "ok"}`.
+ * `--counted <dir>` (issue 10, build point 4) checks a published tally and finds one's own
+ * statements in it (./verify-counted.ts), offline unless `--route` or `--proxy` is given; the
+ * document then has a `counted` part, and the exit code is the worse of the two checks.
  */
 import type { Command } from 'commander';
 import type { Center } from '../../crypto/center-file.js';
@@ -18,9 +21,11 @@ import { action, type ActionEnv, type Ctx } from '../context.js';
 import { commandPassphrase } from '../passphrase.js';
 import { EXIT, table, type ExitCode } from '../output.js';
 import { addRouteOptions, gather, positive, type RouteFlags } from '../route-options.js';
+import { loadCenter } from '../home.js';
+import { countedExit, countedJson, countedLiesJson, countedOk, offlineCounted, printCounted, runCounted, wantsLog } from './verify-counted.js';
 import { join } from 'node:path';
 
-type VerifyFlags = RouteFlags & { timeout?: number };
+type VerifyFlags = RouteFlags & { timeout?: number; counted?: string };
 
 /** The check after `outbox flush`, in ms, when the flush has no --timeout. */
 const AFTER_FLUSH_DEADLINE = 20_000;
@@ -83,7 +88,12 @@ function explainLies(env: ActionEnv<unknown>, r: LogReport, evidence: readonly s
 
 async function verify(env: ActionEnv<VerifyFlags>, ids: string[] = []): Promise<ExitCode> {
   const { out } = env;
+  if (env.opts.counted !== undefined && !wantsLog(env.opts)) {
+    const center = await loadCenter(env.opts.center, env.home);
+    return offlineCounted(env, await runCounted(env, center, env.opts.counted, ids), center);
+  }
   const { center, g } = await gather(env);
+  const counted = env.opts.counted !== undefined ? await runCounted(env, center, env.opts.counted, ids) : null;
   const receipts = await keptReceipts(env, ids);
   if (g.routes.length === 0) {
     out.warning('cli.no-routes');
@@ -93,19 +103,26 @@ async function verify(env: ActionEnv<VerifyFlags>, ids: string[] = []): Promise<
   const count = (s: ReceiptStatus) => r.receipts.filter((v) => v.status === s).length;
   const unknown = count('unknown');
   const ok = r.checkpoint !== null && r.lies.length === 0 && unknown === 0;
-  const code: ExitCode = r.lies.length > 0 ? EXIT.verify : ok ? EXIT.ok : EXIT.queued;
+  const logCode: ExitCode = r.lies.length > 0 ? EXIT.verify : ok ? EXIT.ok : EXIT.queued;
+  // A lie in either log decides; else the received log's answer (3 when no route answered).
+  const code: ExitCode = counted && countedExit(counted) === EXIT.verify ? EXIT.verify : logCode;
   if (out.json) {
     out.document({
       checkpoint: r.checkpoint ? { size: r.checkpoint.size, root: toBase64(r.checkpoint.root), route: r.route } : null,
       receipts: r.receipts.map((v) => ({ id: v.id, index: v.index, status: v.status, ...(v.proof ? { proof: v.proof } : {}) })),
-      lies: r.lies.map((l, i) => ({ kind: l.kind, message: t(l.error.key, l.error.params), ...(l.receipt ? { receipt: l.receipt } : {}), evidence: evidence[i] })),
+      lies: [
+        ...r.lies.map((l, i) => ({ kind: l.kind, message: t(l.error.key, l.error.params), ...(l.receipt ? { receipt: l.receipt } : {}), evidence: evidence[i] })),
+        ...(counted ? countedLiesJson(counted) : []),
+      ],
       attempts: attemptsJson(r),
-      ok,
+      ok: ok && (counted ? countedOk(counted) : true),
+      ...(counted ? { counted: countedJson(counted) } : {}),
     });
   } else if (r.receipts.length > 0) {
     out.data(table([[t('cli.verify.table.id'), t('cli.verify.table.index'), t('cli.verify.table.verdict')], ...r.receipts.map((v) => [v.id, v.index === null ? '-' : String(v.index), t(STATUS_KEYS[v.status])])]));
   }
   explainLies(env, r, evidence);
+  if (counted) printCounted(env, counted, center);
   if (!r.checkpoint) {
     if (r.lies.length === 0) out.error('cli.verify.no-route');
     return code;
@@ -153,7 +170,8 @@ export function registerVerify(program: Command, ctx: Ctx): Command {
     .command('verify')
     .description(t('cli.verify.description'))
     .argument('[ids...]', t('cli.verify.arg.ids'))
-    .option('--timeout <seconds>', t('cli.verify.opt.timeout'), positive('--timeout'));
+    .option('--timeout <seconds>', t('cli.verify.opt.timeout'), positive('--timeout'))
+    .option('--counted <dir>', t('cli.verify.opt.counted'));
   addRouteOptions(cmd);
   return cmd.action(action<VerifyFlags>(ctx, verify));
 }

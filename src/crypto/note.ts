@@ -43,8 +43,12 @@ export interface Verifier {
   readonly key: KeyObject;
 }
 
-/** Parses a verifier key string; throws VerifyError (`bad-verifier-key`) on anything malformed. */
-export function parseVerifierKey(vkey: string): Verifier {
+/**
+ * Parses a C2SP key string `<name>+<hex keyHash4>+<base64(alg || publicKey)>` of signature type
+ * `alg` (0x01 note keys here; 0x04 witness cosignature keys in src/log/cosignature.ts), checking its
+ * key hash with `hashOf`. Throws VerifyError (`bad-verifier-key`) on anything malformed.
+ */
+export function parseKeyString(vkey: string, alg: number, hashOf: (name: string, publicKey: Uint8Array) => Uint8Array): Verifier {
   const bad = () => new VerifyError('bad-verifier-key', `malformed verifier key`, { key: 'crypto.bad-verifier-key' });
   if (typeof vkey !== 'string') throw bad();
   // The base64 part may itself contain '+': split at the first two only.
@@ -54,11 +58,16 @@ export function parseVerifierKey(vkey: string): Verifier {
   const [name, hashHex, keyB64] = [vkey.slice(0, i), vkey.slice(i + 1, j), vkey.slice(j + 1)];
   if (!isKeyName(name) || !/^[0-9a-f]{8}$/.test(hashHex)) throw bad();
   const raw = fromBase64(keyB64, 33);
-  if (!raw || raw[0] !== ALG_ED25519) throw bad();
+  if (!raw || raw[0] !== alg) throw bad();
   const publicKey = raw.subarray(1);
-  const hash = keyHash(name, publicKey);
+  const hash = hashOf(name, publicKey);
   if (Buffer.from(hash).toString('hex') !== hashHex) throw bad();
   return { name, keyHash: hash, publicKey, key: publicKeyObject(publicKey) };
+}
+
+/** Parses a verifier key string; throws VerifyError (`bad-verifier-key`) on anything malformed. */
+export function parseVerifierKey(vkey: string): Verifier {
+  return parseKeyString(vkey, ALG_ED25519, keyHash);
 }
 
 /** A raw Ed25519 signing function for one key: message → 64-byte signature (RFC 8032). */

@@ -10,9 +10,9 @@
  */
 import { createHash, type KeyObject } from 'node:crypto';
 import { VerifyError } from '../errors.js';
-import { fromBase64, toBase64 } from '../crypto/base64.js';
-import { ed25519PublicKey, ed25519Sign, ed25519Verify, privateKeyObject, publicKeyObject } from '../crypto/ed25519.js';
-import { isKeyName, parseNote } from '../crypto/note.js';
+import { toBase64 } from '../crypto/base64.js';
+import { ed25519PublicKey, ed25519Sign, ed25519Verify, privateKeyObject } from '../crypto/ed25519.js';
+import { isKeyName, parseKeyString, parseNote } from '../crypto/note.js';
 
 /** The signature type of a cosignature/v1 key. */
 export const COSIGNATURE_ALG = 0x04;
@@ -39,21 +39,9 @@ export interface CosignatureVerifier {
   readonly key: KeyObject;
 }
 
-/** Parses a witness's vkey; throws VerifyError `bad-verifier-key`. */
+/** Parses a witness's vkey (type 0x04); throws VerifyError `bad-verifier-key`. */
 export function parseCosignatureKey(vkey: string): CosignatureVerifier {
-  const bad = () => new VerifyError('bad-verifier-key', 'malformed witness key', { key: 'crypto.bad-verifier-key' });
-  if (typeof vkey !== 'string') throw bad();
-  const i = vkey.indexOf('+');
-  const j = vkey.indexOf('+', i + 1);
-  if (i < 0 || j < 0) throw bad();
-  const [name, hashHex, keyB64] = [vkey.slice(0, i), vkey.slice(i + 1, j), vkey.slice(j + 1)];
-  if (!isKeyName(name) || !/^[0-9a-f]{8}$/.test(hashHex)) throw bad();
-  const raw = fromBase64(keyB64, 33);
-  if (!raw || raw[0] !== COSIGNATURE_ALG) throw bad();
-  const publicKey = raw.subarray(1);
-  const keyHash = cosignatureKeyHash(name, publicKey);
-  if (Buffer.from(keyHash).toString('hex') !== hashHex) throw bad();
-  return { name, keyHash, publicKey, key: publicKeyObject(publicKey) };
+  return parseKeyString(vkey, COSIGNATURE_ALG, cosignatureKeyHash);
 }
 
 /** The bytes a witness signs for `checkpointText` (the note text, ending in "\n") at `time`. */

@@ -46,6 +46,8 @@ export interface FlushOptions extends Omit<SendOptions, 'onEvent'> {
   readonly dueOnly?: boolean;
   /** A route to try first, alone (one that just delivered in this process: `submit`). */
   readonly preferred?: Route;
+  /** The outbox's items as the caller has just listed them (saves reading every file twice); default: listed here. */
+  readonly items?: readonly OutboxItem[];
   readonly onEvent?: (e: FlushEvent) => void;
 }
 
@@ -112,7 +114,7 @@ async function overRoute(item: OutboxItem, route: Route, session: RouteSession, 
  */
 export async function flushOutbox(outbox: Outbox, routes: readonly Route[], opts: FlushOptions): Promise<FlushRound> {
   const now = opts.now ?? Date.now;
-  const queue = (await outbox.list()).filter((i) => i.state === 'pending' && (!opts.dueOnly || (i.nextAt ?? 0) <= now()));
+  const queue = (opts.items ?? (await outbox.list())).filter((i) => i.state === 'pending' && (!opts.dueOnly || (i.nextAt ?? 0) <= now()));
   const touched = new Map<string, OutboxItem>();
   let delivered = 0;
   let stalled = false;

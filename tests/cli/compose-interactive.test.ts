@@ -7,68 +7,11 @@
  * Chinese; "change my answers" goes round again; askPassphrase reads hidden input.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, sealpost } from '../harness/cli.js';
-
-/** Runs argv on a pty; for each step waits (up to 8 s) for `wait` in the screen since the last send, then types `send`. */
-const DRIVER = String.raw`
-import fcntl, json, os, pty, re, select, struct, subprocess, sys, termios, threading, time, codecs
-cfg = json.load(sys.stdin)
-master, slave = pty.openpty()
-fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack('HHHH', 50, 140, 0, 0))
-p = subprocess.Popen(cfg['argv'], stdin=slave, stderr=slave, stdout=subprocess.PIPE, env=cfg['env'], cwd=cfg['cwd'])
-os.close(slave)
-out = []
-reader = threading.Thread(target=lambda: out.append(p.stdout.read()), daemon=True)
-reader.start()
-dec = codecs.getincrementaldecoder('utf-8')('replace')
-screen = ''
-mark = 0
-ansi = re.compile(r'\x1b\[[0-9;?]*[A-Za-z]|\x1b[78]')
-def pump(t):
-    global screen
-    r, _, _ = select.select([master], [], [], t)
-    if not r: return False
-    try: data = os.read(master, 65536)
-    except OSError: return None
-    if not data: return None
-    screen += dec.decode(data)
-    return True
-failed = None
-for step in cfg['steps']:
-    deadline = time.time() + 8
-    pat = re.compile(step['wait'])
-    while not pat.search(ansi.sub('', screen[mark:])):
-        if time.time() > deadline or pump(0.2) is None:
-            failed = step['wait']; break
-    if failed: break
-    mark = len(screen)
-    os.write(master, step['send'].encode())
-end = time.time() + 8
-while p.poll() is None and time.time() < end:
-    pump(0.1)
-while pump(0.05): pass
-if p.poll() is None: p.kill()
-p.wait()
-reader.join(10)
-json.dump({'code': p.returncode, 'stdout': (out[0] if out else b'').decode(), 'screen': ansi.sub('', screen), 'failed': failed}, sys.stdout)
-`;
-
-interface Step {
-  readonly wait: string;
-  readonly send: string;
-}
-interface Driven {
-  code: number;
-  stdout: string;
-  /** Everything drawn on the terminal (stderr), ANSI codes removed. */
-  screen: string;
-  /** The prompt text that never came, if any. */
-  failed: string | null;
-}
+import { drive as drivePty, type Driven, type Step } from '../harness/pty.js';
 
 const ENTER = '\r';
 const DOWN = '\x1b[B';
@@ -89,25 +32,9 @@ afterAll(async () => {
 
 function drive(args: readonly string[], steps: readonly Step[], env: NodeJS.ProcessEnv = {}): Promise<Driven> {
   const home = join(dir, 'home');
-  const cfg = {
-    argv: [process.execPath, BIN, ...args],
+  return drivePty([process.execPath, BIN, ...args], steps, {
     env: { PATH: process.env.PATH ?? '', LANG: 'C', TERM: 'xterm-256color', SEALPOST_HOME: home, ...env },
     cwd: dir,
-    steps,
-  };
-  return new Promise((resolve, reject) => {
-    const py = spawn('python3', ['-c', DRIVER], { stdio: ['pipe', 'pipe', 'inherit'] });
-    let text = '';
-    py.stdout.setEncoding('utf8').on('data', (d: string) => (text += d));
-    py.on('error', reject);
-    py.on('close', () => {
-      try {
-        resolve(JSON.parse(text) as Driven);
-      } catch (err) {
-        reject(err instanceof Error ? err : new Error(String(err)));
-      }
-    });
-    py.stdin.end(JSON.stringify(cfg));
   });
 }
 

@@ -7,67 +7,12 @@
  * asked and a warning says it is kept in the clear.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCenter, type TestCenter } from '../harness/center.js';
 import { BIN, sealpost } from '../harness/cli.js';
-
-/** Runs argv on a pty (stdin and stderr the terminal, stdout a pipe); each step waits (8 s at most) for `wait`, then types `send`. */
-const DRIVER = String.raw`
-import fcntl, json, os, pty, re, select, struct, subprocess, sys, termios, threading, time, codecs
-cfg = json.load(sys.stdin)
-master, slave = pty.openpty()
-fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack('HHHH', 50, 200, 0, 0))
-p = subprocess.Popen(cfg['argv'], stdin=slave, stderr=slave, stdout=subprocess.PIPE, env=cfg['env'])
-os.close(slave)
-out = []
-reader = threading.Thread(target=lambda: out.append(p.stdout.read()), daemon=True)
-reader.start()
-dec = codecs.getincrementaldecoder('utf-8')('replace')
-screen = ''
-mark = 0
-ansi = re.compile(r'\x1b\[[0-9;?]*[A-Za-z]|\x1b[78]')
-def pump(t):
-    global screen
-    r, _, _ = select.select([master], [], [], t)
-    if not r: return False
-    try: data = os.read(master, 65536)
-    except OSError: return None
-    if not data: return None
-    screen += dec.decode(data)
-    return True
-failed = None
-for step in cfg['steps']:
-    deadline = time.time() + 8
-    pat = re.compile(step['wait'])
-    while not pat.search(ansi.sub('', screen[mark:])):
-        if time.time() > deadline or pump(0.2) is None:
-            failed = step['wait']; break
-    if failed: break
-    mark = len(screen)
-    os.write(master, step['send'].encode())
-end = time.time() + 15
-while p.poll() is None and time.time() < end:
-    pump(0.1)
-while pump(0.05): pass
-if p.poll() is None: p.kill()
-p.wait()
-reader.join(10)
-json.dump({'code': p.returncode, 'stdout': (out[0] if out else b'').decode(), 'screen': ansi.sub('', screen), 'failed': failed}, sys.stdout)
-`;
-
-interface Step {
-  readonly wait: string;
-  readonly send: string;
-}
-interface Driven {
-  code: number;
-  stdout: string;
-  screen: string;
-  failed: string | null;
-}
+import { drive as drivePty, type Driven, type Step } from '../harness/pty.js';
 
 const ENTER = '\r';
 let c: TestCenter;
@@ -93,21 +38,7 @@ const good = () => ['--only-routes', '--route', c.url.href];
 const common = () => ['--home', home, '--center', join(c.keysDir, 'center.json')];
 
 function drive(args: readonly string[], steps: readonly Step[]): Promise<Driven> {
-  const cfg = { argv: [process.execPath, BIN, ...common(), ...args], env: { PATH: process.env.PATH ?? '', LANG: 'C', TERM: 'xterm-256color' }, steps };
-  return new Promise((resolve, reject) => {
-    const py = spawn('python3', ['-c', DRIVER], { stdio: ['pipe', 'pipe', 'inherit'] });
-    let text = '';
-    py.stdout.setEncoding('utf8').on('data', (d: string) => (text += d));
-    py.on('error', reject);
-    py.on('close', () => {
-      try {
-        resolve(JSON.parse(text) as Driven);
-      } catch (err) {
-        reject(err instanceof Error ? err : new Error(String(err)));
-      }
-    });
-    py.stdin.end(JSON.stringify(cfg));
-  });
+  return drivePty([process.execPath, BIN, ...common(), ...args], steps, { env: { PATH: process.env.PATH ?? '', LANG: 'C', TERM: 'xterm-256color' }, cols: 200, exitWait: 15 });
 }
 
 /** Every file under the home, by name relative to it. */

@@ -112,9 +112,14 @@ async function rounds(env: ActionEnv<FlushFlags>, outbox: Outbox, routes: readon
   const health = await import('../../transport/race/health.js').then((m) => m.RouteHealth.load(env.home, { passphrase }));
   if (health.notice) out.warning(health.notice.key, health.notice.params);
   let stalls = 0;
+  // The first round takes the list just read; a --watch round reads again (submit may have queued more meanwhile).
+  let listed: readonly OutboxItem[] | undefined = before.pending;
   try {
     while (routes.length > 0 && !signal.aborted) {
+      const items = listed;
+      listed = undefined;
       const round = await flushOutbox(outbox, routes, {
+        ...(items ? { items } : {}),
         center: { name: center.name, logKey: center.logKey },
         health,
         signal,

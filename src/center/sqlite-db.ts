@@ -70,6 +70,7 @@ export class IntakeDb {
   readonly #insert: Database.Statement<[number, Uint8Array, Uint8Array, Uint8Array, number, Uint8Array, Uint8Array]>;
   readonly #next: Database.Statement<[], { n: number }>;
   readonly #page: Database.Statement<[number, number], Row>;
+  #envelopes: Database.Statement<[number, number], [number, Buffer]> | undefined;
   readonly #commit: (items: readonly AppendItem[]) => Entry[];
   readonly #leaves: Database.Statement<[number, number], { leaf: Buffer }>;
   readonly #withLog: boolean;
@@ -215,6 +216,15 @@ export class IntakeDb {
   /** Up to `limit` entries from `from` in index order. */
   page(from: number, limit: number): StoredEntry[] {
     return this.#page.all(from, limit).map(toStored);
+  }
+
+  /**
+   * Up to `limit` envelopes from `from` in index order, with their indexes (the tally's workers:
+   * only the two columns they need, as raw rows).
+   */
+  envelopes(from: number, limit: number): Array<[index: number, envelope: Uint8Array]> {
+    this.#envelopes ??= this.#db.prepare<[number, number], [number, Buffer]>('SELECT idx, envelope FROM entries WHERE idx >= ? ORDER BY idx LIMIT ?').raw(true);
+    return this.#envelopes.all(from, limit);
   }
 
   /** The 40-byte leaves of `limit` entries from `from` (entry bundles, the log's catch-up). */

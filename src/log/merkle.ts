@@ -14,7 +14,7 @@
  *
  * Sizes and indexes are JavaScript numbers (safe integers; no bitwise operators, which cut at 32 bits).
  */
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 
 /** A 32-byte SHA-256 node or leaf hash. */
 export type Hash = Uint8Array;
@@ -23,19 +23,30 @@ export const HASH_SIZE = 32;
 
 /** RFC 9162 2.1.1: SHA-256(0x00 || leaf). */
 export function leafHash(leaf: Uint8Array): Hash {
-  return new Uint8Array(createHash('sha256').update(LEAF_PREFIX).update(leaf).digest());
+  // One-shot crypto.hash over one buffer: a tally hashes millions of leaves (bench/tally).
+  const b = new Uint8Array(leaf.length + 1);
+  b[0] = 0x00;
+  b.set(leaf, 1);
+  return sha256(b);
+}
+
+function sha256(b: Uint8Array): Hash {
+  // A copy: the returned Buffer may be a view of Node's shared pool, which a transfer would take.
+  return new Uint8Array(hash('sha256', b, 'buffer') as unknown as Buffer);
 }
 
 /** RFC 9162 2.1.1: SHA-256(0x01 || left || right). */
 export function nodeHash(left: Hash, right: Hash): Hash {
-  return new Uint8Array(createHash('sha256').update(NODE_PREFIX).update(left).update(right).digest());
+  const b = new Uint8Array(1 + left.length + right.length);
+  b[0] = 0x01;
+  b.set(left, 1);
+  b.set(right, 1 + left.length);
+  return sha256(b);
 }
 
 /** The root of the empty tree: SHA-256 of nothing. */
 export const EMPTY_ROOT: Hash = new Uint8Array(createHash('sha256').digest());
 
-const LEAF_PREFIX = Uint8Array.of(0x00);
-const NODE_PREFIX = Uint8Array.of(0x01);
 
 // --- integer helpers on safe integers ---------------------------------------------------------
 

@@ -63,10 +63,15 @@ export function issueError(issue: Issue): InputError {
   return statementError('invalid-statement', issue.key, issue.params, issue.field);
 }
 
+/** The last `today` and its next day: a tally validates millions of statements against one day (bench/tally). */
+let lastDay: { today: string; max: string } | undefined;
+
 function maxDate(opts: ValidateOptions): string {
   const today = opts.today ?? todayUtc();
+  if (lastDay?.today === today) return lastDay.max;
   if (!isIsoDate(today) || today < '1000-01-01') throw new RangeError(`opts.today must be a YYYY-MM-DD date, got ${String(today)}`);
-  return addDays(today, 1);
+  lastDay = { today, max: addDays(today, 1) };
+  return lastDay.max;
 }
 
 type Obj = Record<string, unknown>;
@@ -88,7 +93,10 @@ function own(o: Obj, k: string): unknown {
 
 /** Drops undefined members, keeping key order: an absent optional field is absent, not `undefined`. */
 function compact<T>(o: Record<string, unknown>): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+  // A loop, not entries/filter/fromEntries: this ran once per person and statement, 6 % of a tally's worker.
+  const out: Record<string, unknown> = {};
+  for (const k in o) if (o[k] !== undefined) out[k] = o[k];
+  return out as T;
 }
 
 /** A plain object with only `keys` (spec 2: unknown keys are invalid; nested objects are held to the same rule). */

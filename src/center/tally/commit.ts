@@ -12,7 +12,8 @@ import { toBase64 } from '../../crypto/base64.js';
 import type { NoteSigner } from '../../crypto/note.js';
 import { signCheckpoint } from '../../log/checkpoint.js';
 import { countedFigures, formatCountedEntry, tallyNoteBody, REJECTED_REASONS } from '../../log/counted.js';
-import { StreamingRoot, countedRoot } from '../../log/recount.js';
+import { StreamingRoot } from '../../log/recount.js';
+import { countedRootAside } from './root.js';
 import type { IntakeDb } from '../sqlite-db.js';
 import { buildBatch } from './batch.js';
 import type { OpenedStatement } from './open.js';
@@ -49,8 +50,12 @@ async function writeFiles(dir: string, files: Record<string, string>, mode?: num
   }
 }
 
-/** The received log's root at `size`, from the stored leaves (spec 5), without a stored tree. */
+/**
+ * The received log's root at `size` (spec 5): from the stored hashes when they cover it (O(log n)
+ * reads; the same hashes the intake's published checkpoints come from), else from the stored leaves.
+ */
 function receivedRoot(db: IntakeDb, size: number): Uint8Array {
+  if (db.log.size() >= size) return db.log.root(size);
   const r = new StreamingRoot();
   while (r.size < size) {
     const leaves = db.leaves(r.size, Math.min(4096, size - r.size));
@@ -76,7 +81,10 @@ export async function commit(c: CommitInput): Promise<TallyResult> {
   const entries = [...earlier, ...batch];
   const before = earlier.map(formatCountedEntry);
   const lines = [...before, ...batch.map(formatCountedEntry)];
-  const entriesText = lines.map((l) => `${l}\n`).join('');
+  const entriesText = lines.length === 0 ? '' : `${lines.join('\n')}\n`;
+  // Hashed on another thread while this one counts and builds the reports.
+  const rootAside = countedRootAside(entriesText);
+  rootAside.catch(() => {}); // awaited below; a failure before then must not be unhandled
   const published = await readFile(join(out, 'counted', 'entries'), 'utf8').catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'ENOENT') return null;
     throw err;
@@ -90,13 +98,16 @@ export async function commit(c: CommitInput): Promise<TallyResult> {
       field: '--out',
     });
   }
-  const root = countedRoot(lines);
+  const figures = countedFigures(entries, c.step);
+  const received = { size: c.header.end, root: toBase64(receivedRoot(c.db, c.header.end)) };
+  const privateFiles = c.opts.privateDir ? privateReport([...c.previous.flat(), ...thisRun], details) : null;
+  const root = await rootAside;
   const checkpoint = signCheckpoint(c.signer, { origin: `${c.center}/counted`, size: lines.length, root });
   const fields = {
     center: c.center,
     counted: { size: lines.length, root: toBase64(root) },
-    received: { size: c.header.end, root: toBase64(receivedRoot(c.db, c.header.end)) },
-    ...countedFigures(entries, c.step),
+    received,
+    ...figures,
     rejected,
     milestoneStep: c.step,
   };
@@ -106,7 +117,7 @@ export async function commit(c: CommitInput): Promise<TallyResult> {
   // Rendered before anything is written: a missing chart package stops the run with nothing half-published.
   const html = await reportHtml(report);
 
-  await c.state.writeRun(c.header.run, thisRun);
+  await c.state.writeRun(c.header.run);
   await writeFiles(out, {
     'counted/entries': entriesText,
     'counted/checkpoint': checkpoint,
@@ -115,7 +126,7 @@ export async function commit(c: CommitInput): Promise<TallyResult> {
     ...reportTables(report),
     'report.html': html,
   });
-  if (c.opts.privateDir) await writeFiles(c.opts.privateDir, privateReport([...c.previous.flat(), ...thisRun], details), 0o600);
+  if (c.opts.privateDir && privateFiles) await writeFiles(c.opts.privateDir, privateFiles, 0o600);
   await c.state.commit({ v: 1, center: c.center, done: c.header.end, runs: c.header.run, rejected, details });
   await c.state.clear();
   return {

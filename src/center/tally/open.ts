@@ -8,7 +8,8 @@
  * opener runs again to name the reason, so both openers report the same reason for every input.
  */
 import type { CountedFields } from '../../statement/counted.js';
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
+import type { IntakeDb } from '../sqlite-db.js';
 import { createRequire } from 'node:module';
 import { openEnvelope } from '../../crypto/envelope.js';
 import { unpad } from '../../crypto/padding.js';
@@ -132,7 +133,8 @@ const TAG_DOMAIN = Buffer.from('sealpost/tag/v1');
  * pure-JS SHA-256), for a statement already validated (id and tagKey well-formed).
  */
 function tagOf(st: Statement): string {
-  return createHash('sha256').update(TAG_DOMAIN).update(Buffer.from(st.tagKey, 'base64')).update(Buffer.from(st.id, 'hex')).digest('hex');
+  // One-shot crypto.hash (Node 20.12+): no Hash object per statement.
+  return hash('sha256', Buffer.concat([TAG_DOMAIN, Buffer.from(st.tagKey, 'base64'), Buffer.from(st.id, 'hex')]), 'hex');
 }
 
 /**
@@ -178,4 +180,21 @@ export function openForTally(envelope: Uint8Array, open: Opener, today: string, 
   } finally {
     json.fill(0);
   }
+}
+
+/**
+ * Opens received entries [from, from + count) read from `db` (in the worker that opens them).
+ * @returns one past the last index read, and a result per entry in index order
+ * @throws Error when the log has a hole there (a damaged database: the tally stops)
+ */
+export function openRange(db: IntakeDb, from: number, count: number, open: Opener, today: string, names: boolean): { to: number; results: OpenResult[] } {
+  const rows = db.envelopes(from, count);
+  const results: OpenResult[] = new Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const [index, envelope] = rows[i]!;
+    if (index !== from + i) throw new Error(`the intake database has no entry ${from + i}`);
+    results[i] = openForTally(envelope, open, today, names);
+  }
+  if (rows.length === 0) throw new Error(`the intake database has no entry ${from}`);
+  return { to: from + rows.length, results };
 }

@@ -8,22 +8,32 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { openForTally, referenceOpener, sodiumOpener, type BoxKey, type OpenResult } from './open.js';
+import { IntakeDb } from '../sqlite-db.js';
+import { openRange, referenceOpener, sodiumOpener, type BoxKey, type OpenResult } from './open.js';
 import type { OpenAnswer, OpenJob } from './open-worker.js';
 
 const WORKER_URL = new URL('./open-worker.js', import.meta.url);
 
-/** Opens chunks of envelopes; `open` resolves in any order, but each with its own chunk's results. */
+/** A range of the received log, opened: one past its last index, and a result per entry. */
+export interface OpenedRange {
+  readonly to: number;
+  readonly results: OpenResult[];
+}
+
+/** Opens ranges of the received log; `open` resolves in any order, but each with its own range's results. */
 export interface OpenPool {
   /** How many threads open (0: the calling thread). */
   readonly threads: number;
   /** Which library opens the boxes: libsodium (sodium-native) or the reference tweetnacl opener. */
   readonly opener: 'libsodium' | 'tweetnacl';
-  open(envelopes: Uint8Array[]): Promise<OpenResult[]>;
+  /** Opens received entries [from, from + count) (fewer at the end of the log). */
+  open(from: number, count: number): Promise<OpenedRange>;
   close(): Promise<void>;
 }
 
 export interface PoolOptions {
+  /** The intake database file, opened read-only by each thread. */
+  readonly db: string;
   readonly keys: readonly BoxKey[];
   readonly today: string;
   readonly names: boolean;
@@ -34,11 +44,12 @@ export interface PoolOptions {
 function inlinePool(opts: PoolOptions): OpenPool {
   const fast = sodiumOpener(opts.keys);
   const open = fast ?? referenceOpener(opts.keys);
+  const db = new IntakeDb(opts.db, { readonly: true });
   return {
     threads: 0,
     opener: fast ? 'libsodium' : 'tweetnacl',
-    open: async (envelopes) => envelopes.map((e) => openForTally(e, open, opts.today, opts.names)),
-    close: async () => {},
+    open: async (from, count) => openRange(db, from, count, open, opts.today, opts.names),
+    close: async () => db.close(),
   };
 }
 
@@ -46,9 +57,9 @@ function inlinePool(opts: PoolOptions): OpenPool {
 export function startPool(opts: PoolOptions): OpenPool {
   const n = opts.threads ?? availableParallelism();
   if (n === 0 || !existsSync(fileURLToPath(WORKER_URL))) return inlinePool(opts);
-  const workerData = { keys: opts.keys.map((k) => ({ publicKey: k.publicKey, secretKey: k.secretKey })), today: opts.today, names: opts.names };
+  const workerData = { keys: opts.keys.map((k) => ({ publicKey: k.publicKey, secretKey: k.secretKey })), today: opts.today, names: opts.names, db: opts.db };
   const workers = Array.from({ length: n }, () => new Worker(WORKER_URL, { workerData }));
-  const waiting = new Map<number, { resolve(r: OpenResult[]): void; reject(e: Error): void }>();
+  const waiting = new Map<number, { resolve(r: OpenedRange): void; reject(e: Error): void }>();
   let failure: Error | undefined;
   const fail = (err: Error) => {
     failure ??= err;
@@ -60,7 +71,7 @@ export function startPool(opts: PoolOptions): OpenPool {
       const p = waiting.get(a.id);
       waiting.delete(a.id);
       if ('error' in a) p?.reject(new Error(`tally worker: ${a.error}`));
-      else p?.resolve(a.results);
+      else p?.resolve({ to: a.to, results: a.results });
     });
     w.on('error', fail);
     w.on('exit', (code) => {
@@ -72,12 +83,12 @@ export function startPool(opts: PoolOptions): OpenPool {
     threads: n,
     // The workers load sodium-native the same way; it loads here if and only if it loads there.
     opener: sodiumOpener(opts.keys) ? 'libsodium' : 'tweetnacl',
-    open(envelopes) {
+    open(from, count) {
       if (failure) return Promise.reject(failure);
       const id = next++;
-      return new Promise<OpenResult[]>((resolve, reject) => {
+      return new Promise<OpenedRange>((resolve, reject) => {
         waiting.set(id, { resolve, reject });
-        workers[id % n]!.postMessage({ id, envelopes } satisfies OpenJob);
+        workers[id % n]!.postMessage({ id, from, count } satisfies OpenJob);
       });
     },
     // The workers stay referenced while the tally awaits them (unref'd, the process would exit

@@ -38,9 +38,10 @@ export function privateReport(statements: Iterable<OpenedStatement>, details: Re
     alias += s.people - s.realNames;
     if (s.group) groups.add(s.group.split(' ')[0]!);
     if (s.names) {
-      const names = [...s.names].sort(byteOrder);
+      const names = s.names.length > 1 ? [...s.names].sort(byteOrder) : s.names;
       // Same people, same place, same day, in different statements: likely one withdrawal sent twice.
-      const key = JSON.stringify([s.date, s.region, names]);
+      // U+0000 separates: no name, region or date holds a control character (spec 2).
+      const key = `${s.date}\u0000${s.region}\u0000${names.join('\u0000')}`;
       const hit = same.get(key) ?? { date: s.date, region: s.region, names, tags: [] };
       hit.tags.push(s.tag);
       same.set(key, hit);

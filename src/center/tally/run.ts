@@ -13,8 +13,8 @@ import { InputError } from '../../errors.js';
 import { englishText } from './messages.js';
 import { DEFAULT_MILESTONE_STEP } from '../../log/counted.js';
 import { IntakeDb } from '../sqlite-db.js';
-import type { OpenedStatement, OpenResult } from './open.js';
-import { startPool, type OpenPool } from './pool.js';
+import type { OpenedStatement } from './open.js';
+import { startPool, type OpenedRange, type OpenPool } from './pool.js';
 import { commit } from './commit.js';
 import type { TallyReport } from './report.js';
 import { EMPTY_REJECTED, StateDir, badState, type JournalChunk, type JournalHeader } from './state.js';
@@ -36,7 +36,7 @@ export interface TallyOptions {
   readonly milestoneStep?: number;
   /** Opening threads (default: the machine's parallelism; 0 opens on the calling thread). */
   readonly threads?: number;
-  /** Received entries per journal line (default 256). */
+  /** Received entries per journal line (default 1024). */
   readonly chunk?: number;
   /** Stops the run between chunks (it resumes where it stopped on the next run). */
   readonly signal?: AbortSignal;
@@ -119,11 +119,12 @@ export async function runTally(opts: TallyOptions): Promise<TallyResult> {
       tags.add(s.tag);
     }
     const at = chunks.at(-1)?.to ?? header.start;
-    const pool = startPool({ keys: [{ publicKey: box.publicKey, secretKey: box.secretKey }], today: header.today, names: opts.privateDir !== undefined, ...(opts.threads !== undefined ? { threads: opts.threads } : {}) });
+    const pool = startPool({ db: join(opts.dataDir, DB_FILE), keys: [{ publicKey: box.publicKey, secretKey: box.secretKey }], today: header.today, names: opts.privateDir !== undefined, ...(opts.threads !== undefined ? { threads: opts.threads } : {}) });
     try {
-      await tallyRange(db, pool, state, { from: at, end: header.end, chunk: opts.chunk ?? 256, ids, tags, chunks, opts });
+      await tallyRange(pool, state, { from: at, end: header.end, chunk: opts.chunk ?? 1024, ids, tags, chunks, opts });
     } finally {
       await pool.close();
+      await state.closeJournal();
     }
     return await commit({ opts, db, state, committed, header, chunks, previous, center, signer: new NoteSigner(tally.name, tally.secretKey), step, resumed: resumed !== null, threads: pool.threads, opener: pool.opener, stateDir });
   } finally {
@@ -145,27 +146,25 @@ interface RangeJob {
  * Tallies received entries [from, end): chunks are opened ahead across the pool, then counted and
  * journaled strictly in received-log order (dedup: the first one counts).
  */
-async function tallyRange(db: IntakeDb, pool: OpenPool, state: StateDir, job: RangeJob): Promise<void> {
-  const inflight: Array<{ from: number; to: number; results: Promise<OpenResult[]> }> = [];
+async function tallyRange(pool: OpenPool, state: StateDir, job: RangeJob): Promise<void> {
+  const inflight: Array<{ from: number; results: Promise<OpenedRange> }> = [];
   const depth = Math.max(2, pool.threads * 2);
   let next = job.from;
   const fill = () => {
     while (inflight.length < depth && next < job.end) {
-      const page = db.page(next, Math.min(job.chunk, job.end - next));
-      if (page[0]?.index !== next) throw new Error(`the intake database has no entry ${next}`);
-      const to = page[page.length - 1]!.index + 1;
-      const results = pool.open(page.map((e) => e.envelope));
+      const count = Math.min(job.chunk, job.end - next);
+      const results = pool.open(next, count);
       // Awaited in order below; a failure of a later chunk must not be an unhandled rejection meanwhile.
       results.catch(() => {});
-      inflight.push({ from: next, to, results });
-      next = to;
+      inflight.push({ from: next, results });
+      next += count;
     }
   };
   fill();
   for (let head = inflight.shift(); head; head = inflight.shift()) {
     job.opts.signal?.throwIfAborted();
-    const results = await head.results;
-    const chunk: JournalChunk = { from: head.from, to: head.to, counted: [], rejected: EMPTY_REJECTED(), details: {} };
+    const { to, results } = await head.results;
+    const chunk: JournalChunk = { from: head.from, to, counted: [], rejected: EMPTY_REJECTED(), details: {} };
     const note = (detail: string) => (chunk.details[detail] = (chunk.details[detail] ?? 0) + 1);
     for (const r of results) {
       if (!r.ok) {
@@ -182,7 +181,7 @@ async function tallyRange(db: IntakeDb, pool: OpenPool, state: StateDir, job: Ra
     }
     await state.append(chunk);
     job.chunks.push(chunk);
-    job.opts.onProgress?.(head.to, job.end);
+    job.opts.onProgress?.(to, job.end);
     fill();
   }
 }

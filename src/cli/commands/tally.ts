@@ -36,10 +36,11 @@ function whole(flag: string, v: string | undefined, min: number, max: number, ke
   return n;
 }
 
-async function loadTally(): Promise<typeof import('../../center/tally/run.js')> {
+async function loadTally(): Promise<typeof import('../../center/tally/isolated.js')> {
   loadSqlite();
-  const url = pathToFileURL(join(packageRoot(), 'dist', 'src', 'center', 'tally', 'run.js')).href;
-  return (await import(url)) as typeof import('../../center/tally/run.js');
+  // On a thread of its own with a heap sized to the machine (src/center/tally/isolated.ts).
+  const url = pathToFileURL(join(packageRoot(), 'dist', 'src', 'center', 'tally', 'isolated.js')).href;
+  return (await import(url)) as typeof import('../../center/tally/isolated.js');
 }
 
 export function registerTally(program: Command, ctx: Ctx): Command {
@@ -57,10 +58,10 @@ export function registerTally(program: Command, ctx: Ctx): Command {
       action<TallyFlags>(ctx, async ({ opts, out }) => {
         const milestoneStep = whole('--milestone-step', opts.milestoneStep, 1, Number.MAX_SAFE_INTEGER, 'cli.tally.bad-step');
         const threads = whole('--threads', opts.threads, 0, 256, 'cli.tally.bad-threads');
-        const { runTally } = await loadTally();
+        const { runTallyIsolated } = await loadTally();
         const tty = Boolean((out.io.stderr as { isTTY?: boolean }).isTTY) && !out.json;
         let shown = 0;
-        const r = await runTally({
+        const r = await runTallyIsolated({
           keysDir: resolve(opts.keys),
           dataDir: resolve(opts.data),
           outDir: resolve(opts.out),

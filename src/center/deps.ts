@@ -11,6 +11,7 @@
  *   for byte the same either way.
  */
 import { createRequire } from 'node:module';
+import { isSea } from 'node:sea';
 import type BetterSqlite3 from 'better-sqlite3';
 import { InputError } from '../errors.js';
 import { englishText } from './messages.js';
@@ -29,6 +30,11 @@ let loaded: typeof BetterSqlite3 | undefined;
  */
 export function loadSqlite(): typeof BetterSqlite3 {
   if (loaded) return loaded;
+  // The single executable is the client alone (issue 11): the intake is not in it, and no
+  // better-sqlite3 found beside it is loaded; installing one would not help, so it says where to go.
+  if (isSea()) {
+    throw new InputError('center-deps-missing', englishText('center.error.exe-client-only', {}), { key: 'center.error.exe-client-only', params: {} });
+  }
   try {
     const Database = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
     // Its JavaScript loads without the addon (install scripts skipped): opening a database loads it.

@@ -42,6 +42,8 @@ export const messages = {
   'center.log.cosign-failed': 'collecting witness cosignatures failed: {message}',
   'center.error.deps-missing':
     'the center (serve, demo) needs the optional package {package}, which is not installed or not built here: install it with npm install {package}@{version} (it builds from C++ when no prebuilt binary can be downloaded), or reinstall sealpost without --omit=optional',
+  'center.error.exe-client-only':
+    'this single executable is the client only: run the center (serve, demo, tally) from the npm package (npm install sealpost)',
 } as const;
 
 /** The English of `key`, filled from `params` (an error's `message`). */

@@ -7,7 +7,8 @@ import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { InputError, namingField } from '../errors.js';
-import { readCenterFile, type Center } from '../crypto/center-file.js';
+import { parseCenterFile, readCenterFile, type Center } from '../crypto/center-file.js';
+import { embeddedFile, EMBEDDED_CENTER, isSea } from '../exe/embedded.js';
 import { loadSqlite } from '../center/deps.js';
 
 export function defaultHome(env: NodeJS.ProcessEnv = process.env, platform = process.platform): string {
@@ -64,8 +65,13 @@ export async function loadCenter(flag: string | undefined, home: string): Promis
       throw namingField(err, '--center');
     });
   }
-  for (const p of [join(home, 'center.json'), join(packageRoot(), 'config', 'center.json')]) {
-    if (existsSync(p)) return readCenterFile(p);
-  }
+  const own = join(home, 'center.json');
+  if (existsSync(own)) return readCenterFile(own);
+  // A center's own executable carries its center file (issue 11; src/exe/embedded.ts).
+  const embedded = embeddedFile(EMBEDDED_CENTER);
+  if (embedded) return parseCenterFile(embedded, `embedded ${EMBEDDED_CENTER}`);
+  if (isSea()) throw new InputError('no-center', 'no center file', { key: 'cli.no-center', params: { home }, field: '--center' });
+  const shipped = join(packageRoot(), 'config', 'center.json');
+  if (existsSync(shipped)) return readCenterFile(shipped);
   throw new InputError('no-center', 'no center file', { key: 'cli.no-center', params: { home }, field: '--center' });
 }

@@ -59,21 +59,26 @@ async function recordSetting(home: string, set: boolean): Promise<void> {
   await writeFileAtomic(join(home, 'settings.json'), `${JSON.stringify({ ...s, passphrase: set }, null, 2)}\n`, { mode: 0o600 });
 }
 
-async function sealedFile(file: string, pick: (doc: Record<string, unknown>) => unknown = (d) => d): Promise<boolean> {
+async function sealedFile(file: string, pick: (doc: Record<string, unknown>) => unknown = (d) => d): Promise<unknown> {
   try {
-    const doc = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
-    return isSealed(pick(doc));
+    const doc = pick(JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>);
+    return isSealed(doc) ? doc : null;
   } catch {
-    return false;
+    return null;
   }
 }
 
-/** A file sealed by an earlier run (for homes whose settings.json predates the `passphrase` record). */
-async function sealedInHome(home: string): Promise<boolean> {
-  if ((await sealedFile(join(home, 'relay.secret'))) || (await sealedFile(join(home, 'health.json')))) return true;
+/**
+ * A document sealed under the home's passphrase by an earlier run (relay.secret, health.json or
+ * the first outbox item), or null: to tell a protected home (for homes whose settings.json
+ * predates the `passphrase` record), and to check a passphrase against (the local page's unlock).
+ */
+export async function sealedInHome(home: string): Promise<unknown> {
+  const found = (await sealedFile(join(home, 'relay.secret'))) ?? (await sealedFile(join(home, 'health.json')));
+  if (found !== null) return found;
   const names = await readdir(join(home, 'outbox')).catch(() => [] as string[]);
   const item = names.find((n) => /^[0-9a-f]{64}\.json$/.test(n));
-  return item !== undefined && sealedFile(join(home, 'outbox', item), (d) => d.sealed);
+  return item === undefined ? null : sealedFile(join(home, 'outbox', item), (d) => d.sealed);
 }
 
 async function resolve(env: PassphraseEnv, state: HomeState, keeping: boolean): Promise<HomeState> {
@@ -81,7 +86,7 @@ async function resolve(env: PassphraseEnv, state: HomeState, keeping: boolean): 
   const { out, home, io } = env;
   const tty = io.stdin.isTTY === true;
   const settings = await readSettingsObject(home);
-  if (settings.passphrase === true || (await sealedInHome(home))) {
+  if (settings.passphrase === true || (await sealedInHome(home)) !== null) {
     // Never write in the clear beside sealed files, and never open them half: stop before anything is done.
     if (!tty) throw new InputError('passphrase-needed', `${home} is protected by a passphrase; set SEALPOST_PASSPHRASE`, { key: 'cli.passphrase.needed', params: { home }, field: 'SEALPOST_PASSPHRASE' });
     if (!state.settled) state.passphrase = await ask(out, false);

@@ -8,6 +8,7 @@
 import { createServer as createHttpServer } from 'node:http';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
+import type { RouteSpec } from '../crypto/center-file.js';
 import { envelopeIdHex } from '../crypto/envelope.js';
 import { NoteSigner } from '../crypto/note.js';
 import { signReceipt } from '../crypto/receipt.js';
@@ -94,4 +95,36 @@ export function socks5(): Promise<DemoPeer> {
       client.on('data', onData);
     }),
   );
+}
+
+/** The demo's censored network, running: its peers and the routes through them. */
+export interface CensoredNetwork {
+  readonly peers: readonly DemoPeer[];
+  /**
+   * In the demo's fixed order: `direct` blackholed, `mirror-1` reset, `mirror-2` lying, and `tor-1`
+   * through the SOCKS5 proxy to the center (the name goes to the proxy, which resolves it, as Tor does).
+   */
+  readonly routes: RouteSpec[];
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the censored network of `sealpost demo` in front of a center listening on loopback at
+ * `centerPort` (plain HTTP): the same mix for the demo, the browser tests and bench/ui.
+ */
+export async function censoredNetwork(center: string, centerPort: number): Promise<CensoredNetwork> {
+  const peers = await Promise.all([blackhole(), resetter(), liar(center), socks5()]);
+  const [hole, rst, lying, socks] = peers;
+  return {
+    peers,
+    routes: [
+      { id: 'direct', kind: 'direct', url: `http://127.0.0.1:${hole.port}/` },
+      { id: 'mirror-1', kind: 'mirror', url: `http://127.0.0.1:${rst.port}/` },
+      { id: 'mirror-2', kind: 'mirror', url: `http://127.0.0.1:${lying.port}/` },
+      { id: 'tor-1', kind: 'socks', url: `http://localhost:${centerPort}/`, proxy: `socks5h://127.0.0.1:${socks.port}` },
+    ],
+    close: async () => {
+      await Promise.all(peers.map((p) => p.close()));
+    },
+  };
 }

@@ -41,6 +41,10 @@ export interface ImportOptions {
   readonly outbox: RelayOutbox;
   /** The center's box key (the center file's `boxKey`). */
   readonly boxKey: Uint8Array;
+  /** The input held in memory (the local page's upload: never written to disk); `file` then only names it. */
+  readonly bytes?: Uint8Array;
+  /** Where bad rows go instead of `<file>.rejects.csv` (the local page shows them, wire spec 9: no plaintext on disk). */
+  readonly rejectsTo?: RejectsSink;
   /** The relay secret (secret.ts). */
   readonly secret: Uint8Array;
   /** Default `<file>.rejects.csv`. */
@@ -56,6 +60,9 @@ export interface ImportOptions {
   /** The compiled seal-worker.js (default: found beside this module, see seal-pool.ts). */
   readonly workerScript?: URL;
 }
+
+/** What takes the bad rows of an import: the rejects file ({@link RejectsWriter}) or the caller's. */
+export type RejectsSink = Pick<RejectsWriter, 'count' | 'path' | 'clear' | 'setColumns' | 'write' | 'close'>;
 
 /** What an import did. `good` + `rejected` = `rows`; `queued` + `skipped` = `statements`. */
 export interface ImportResult {
@@ -83,7 +90,7 @@ function formatOf(file: string): 'csv' | 'jsonl' {
  *   repeated one, or that is missing; an fs error when the file cannot be read
  */
 export async function importRelayFile(opts: ImportOptions): Promise<ImportResult> {
-  const rejects = new RejectsWriter(opts.rejectsFile ?? `${opts.file}.rejects.csv`, opts.describe ?? englishRejectText);
+  const rejects: RejectsSink = opts.rejectsTo ?? new RejectsWriter(opts.rejectsFile ?? `${opts.file}.rejects.csv`, opts.describe ?? englishRejectText);
   await rejects.clear();
   const counts = { rows: 0, good: 0, statements: 0, queued: 0, skipped: 0 };
   const occ = new Occurrences();
@@ -141,8 +148,8 @@ export async function importRelayFile(opts: ImportOptions): Promise<ImportResult
   };
 
   try {
-    if ((opts.format ?? formatOf(opts.file)) === 'jsonl') await readJsonlRows(opts.file, rejects, take, counts);
-    else await readCsvRows(opts.file, rejects, take, counts);
+    if ((opts.format ?? formatOf(opts.file)) === 'jsonl') await readJsonlRows(input(opts), rejects, take, counts);
+    else await readCsvRows(input(opts), opts.file, rejects, take, counts);
     for (const rows of groups.all()) for (const p of groupStatements(rows, opts.secret, occ)) await submit(p, serializeStatement(p.statement, dateOpts));
     await Promise.all(inflight);
     if (failure) throw failure;
@@ -156,15 +163,19 @@ export async function importRelayFile(opts: ImportOptions): Promise<ImportResult
 
 type Take = (values: Partial<Record<Column, string>>, line: number, original: readonly string[]) => Promise<void>;
 
-const stream = (file: string) => createReadStream(file, { highWaterMark: 64 * 1024 });
+async function* held(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
+  yield bytes;
+}
+
+const input = (opts: ImportOptions): AsyncIterable<Uint8Array> => (opts.bytes ? held(opts.bytes) : createReadStream(opts.file, { highWaterMark: 64 * 1024 }));
 
 function headerError(key: 'relay.header.empty' | 'relay.header.bad', file: string): InputError {
   return new InputError('bad-header', englishText(key, { file }), { key, params: { file } });
 }
 
-async function readCsvRows(file: string, rejects: RejectsWriter, take: Take, counts: { rows: number }): Promise<void> {
+async function readCsvRows(source: AsyncIterable<Uint8Array>, file: string, rejects: RejectsSink, take: Take, counts: { rows: number }): Promise<void> {
   let columns: Column[] | null = null;
-  for await (const rec of readCsv(stream(file))) {
+  for await (const rec of readCsv(source)) {
     if (columns === null) {
       if (rec.problem) throw headerError('relay.header.bad', file);
       columns = readHeader(rec.fields, file);
@@ -186,9 +197,9 @@ async function readCsvRows(file: string, rejects: RejectsWriter, take: Take, cou
   if (columns === null) throw headerError('relay.header.empty', file);
 }
 
-async function readJsonlRows(file: string, rejects: RejectsWriter, take: Take, counts: { rows: number }): Promise<void> {
+async function readJsonlRows(source: AsyncIterable<Uint8Array>, rejects: RejectsSink, take: Take, counts: { rows: number }): Promise<void> {
   rejects.setColumns(['json']);
-  for await (const rec of readJsonl(stream(file))) {
+  for await (const rec of readJsonl(source)) {
     const unknown = rec.fields ? Object.keys(rec.fields).find((k) => !(COLUMNS as readonly string[]).includes(k)) : undefined;
     let reject: Reject | null = null;
     if (rec.problem === 'bad-type') reject = { code: `bad-value:${rec.key}`, key: 'relay.reject.bad-type', params: { column: rec.key ?? '' } };

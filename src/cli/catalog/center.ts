@@ -39,4 +39,5 @@ export const center = translate(en, {
   'center.log.cosign-failed': '收集见证人联署签名失败：{message}',
   'center.error.deps-missing':
     '中心功能（serve、demo）需要可选依赖包 {package}，但它在这里没有安装或没有编译：请用 npm install {package}@{version} 安装（无法下载预编译文件时会从 C++ 源码编译），或者不带 --omit=optional 重新安装 sealpost',
+  'center.error.exe-client-only': '这个单文件程序只含客户端：中心功能（serve、demo、tally）请用 npm 包运行（npm install sealpost）',
 });

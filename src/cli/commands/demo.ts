@@ -18,7 +18,7 @@ import { composeStatement, serializeStatement } from '../../statement/index.js';
 import { parseRoute } from '../../transport/routes/route.js';
 import { action, type Ctx } from '../context.js';
 import { loadServe } from '../home.js';
-import { blackhole, liar, resetter, socks5, type DemoPeer } from '../../demo/peers.js';
+import { censoredNetwork, type CensoredNetwork } from '../../demo/peers.js';
 import { scratchDir } from '../../demo/scratch.js';
 
 export function registerDemo(program: Command, ctx: Ctx): Command {
@@ -34,20 +34,13 @@ export function registerDemo(program: Command, ctx: Ctx): Command {
         const demoHome = opts.home ? home : join(tmp, 'home');
         const keys = join(tmp, 'keys');
         let server: Awaited<ReturnType<typeof startServe>> | undefined;
-        const peers: DemoPeer[] = [];
+        let net: CensoredNetwork | undefined;
         try {
           await generateCenterKeys('demo.sealpost.test', keys);
           server = await startServe({ keysDir: keys, dataDir: join(tmp, 'data'), listen: '127.0.0.1:0' });
           const center = parseCenterFile(await readFile(join(keys, 'center.json')), resolve(keys, 'center.json'));
-          const [hole, rst, lying, socks] = await Promise.all([blackhole(), resetter(), liar(center.name), socks5()]);
-          peers.push(hole, rst, lying, socks);
-          const routes = [
-            parseRoute({ id: 'direct', kind: 'direct', url: `http://127.0.0.1:${hole.port}/` }),
-            parseRoute({ id: 'mirror-1', kind: 'mirror', url: `http://127.0.0.1:${rst.port}/` }),
-            parseRoute({ id: 'mirror-2', kind: 'mirror', url: `http://127.0.0.1:${lying.port}/` }),
-            // The name goes to the proxy (remote DNS), which resolves it, as Tor does.
-            parseRoute({ id: 'tor-1', kind: 'socks', url: `http://localhost:${server.url.port}/`, proxy: `socks5h://127.0.0.1:${socks.port}` }),
-          ];
+          net = await censoredNetwork(center.name, Number(server.url.port));
+          const routes = net.routes.map((r) => parseRoute(r));
           out.info('cli.demo.setup', { url: server.url.toString() });
           const st = composeStatement({
             name: [t('cli.demo.sample-name')],
@@ -64,7 +57,7 @@ export function registerDemo(program: Command, ctx: Ctx): Command {
           return await sendAndReport(out, outbox, item, center, routes, { deadline: 30_000 });
         } finally {
           try {
-            await Promise.all(peers.map((p) => p.close()));
+            await net?.close();
             await server?.close();
           } finally {
             scratch.dispose();

@@ -72,20 +72,33 @@ export async function acceptFiles(outbox: Outbox, files: readonly string[]): Pro
       problems.push({ file, code: 'unreadable', key: 'cli.unreadable', params: { file } });
       continue;
     }
-    const found = readEnvelopeFile(bytes);
-    for (const p of found.problems) {
-      const length = p.length === undefined ? {} : { length: p.length };
-      problems.push({ file, code: p.code, block: p.block, line: p.line, ...length, key: 'cli.relay.accept.bad-block', params: { file, problem: t(p.key, p.params) } });
-    }
-    if (found.envelopes.length === 0 && found.problems.length === 0) {
-      problems.push({ file, code: 'no-envelope', key: 'cli.relay.accept.no-blocks', params: { file } });
-    }
-    const blocks = envelopePositions(found.envelopes.length, found.problems);
-    for (const [k, envelope] of found.envelopes.entries()) {
-      const block = blocks[k]!;
-      const added = await outbox.addIfNew(envelope, { origin: { file, block } });
-      items.push({ file, block, id: envelopeIdHex(envelope), state: added === null ? 'already-queued' : 'queued' });
-    }
+    const one = await acceptBytes(outbox, file, bytes);
+    items.push(...one.items);
+    problems.push(...one.problems);
+  }
+  return { items, problems };
+}
+
+/**
+ * Queues the envelopes of one file's bytes (armored blocks or one binary envelope), as
+ * {@link acceptFiles} does for each file; `file` only names them (the local page's pasted text).
+ */
+export async function acceptBytes(outbox: Outbox, file: string, bytes: Uint8Array): Promise<AcceptResult> {
+  const items: AcceptedItem[] = [];
+  const problems: AcceptProblem[] = [];
+  const found = readEnvelopeFile(bytes);
+  for (const p of found.problems) {
+    const length = p.length === undefined ? {} : { length: p.length };
+    problems.push({ file, code: p.code, block: p.block, line: p.line, ...length, key: 'cli.relay.accept.bad-block', params: { file, problem: t(p.key, p.params) } });
+  }
+  if (found.envelopes.length === 0 && found.problems.length === 0) {
+    problems.push({ file, code: 'no-envelope', key: 'cli.relay.accept.no-blocks', params: { file } });
+  }
+  const blocks = envelopePositions(found.envelopes.length, found.problems);
+  for (const [k, envelope] of found.envelopes.entries()) {
+    const block = blocks[k]!;
+    const added = await outbox.addIfNew(envelope, { origin: { file, block } });
+    items.push({ file, block, id: envelopeIdHex(envelope), state: added === null ? 'already-queued' : 'queued' });
   }
   return { items, problems };
 }

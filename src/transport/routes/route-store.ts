@@ -7,6 +7,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import type { Center } from '../../crypto/center-file.js';
+import { embeddedFile, EMBEDDED_ROUTES } from '../../exe/embedded.js';
 import { MAX_ROUTE_LIST_BYTES, openRouteList, verifyRouteList, type RouteList } from './route-list.js';
 
 export const ROUTE_LIST_FILE = 'routes.note';
@@ -21,7 +22,10 @@ export async function readHeldNote(home: string): Promise<string | null> {
   try {
     bytes = await readFile(routeListPath(home));
   } catch {
-    return null;
+    // A center's own executable may carry its route list (issue 11; src/exe/embedded.ts).
+    const embedded = embeddedFile(EMBEDDED_ROUTES);
+    if (!embedded) return null;
+    bytes = Buffer.from(embedded);
   }
   return bytes.length > MAX_ROUTE_LIST_BYTES ? null : bytes.toString('utf8');
 }

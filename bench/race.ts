@@ -11,6 +11,9 @@
  * measures those agents against a proxy that never answers (loopback).
  * Then the starvation mix (race-starve.ts): five routes that accept and never answer and the
  * working one, cold, in random order, each run within the working route alone + 0.6 s.
+ * Last, the strategy mix (race-strategies.ts, issue 12): a poisoned name and a per-packet SNI reset,
+ * got through by DoH plus TLS fragmentation; cold, warm, the winning combination alone, and curl
+ * with --doh-url.
  *
  * Run as root after `npm run build`: `node dist/bench/race.js [runs]`.
  */
@@ -24,6 +27,7 @@ import { parseCenterFile } from '../src/crypto/center-file.js';
 import { verifyReceipt } from '../src/crypto/receipt.js';
 import { blackhole, labDown, labUp, missingTools, NS, SRV, sniReset, startIn } from './race-lab.js';
 import { HANG_PORTS, hangingRoutes, starveReport, type StarveRun } from './race-starve.js';
+import { strategyMix } from './race-strategies.js';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const BIN = join(ROOT, 'dist/bin/sealpost.mjs');
@@ -182,6 +186,8 @@ async function main(): Promise<void> {
   }
   // On loopback, outside the lab; the agents' stray sockets die with that process.
   spawnSync(process.execPath, [join(ROOT, 'dist/bench/race-agents-stall.js')], { stdio: ['ignore', 'inherit', 'ignore'] });
+  // The strategy mix (issue 12): poisoned DNS and a per-packet SNI reset, in a lab of its own.
+  for (const line of await strategyMix(RUNS)) process.stdout.write(`${line}\n`);
 }
 
 main().catch((err: unknown) => {

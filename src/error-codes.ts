@@ -28,6 +28,8 @@ export const INPUT_CODES = [
   'bad-proxy',
   'bad-env-proxy',
   'plain-proxy',
+  // a route's or a center file's `dns` / `tls` strategies (wire spec 6, issue 12)
+  'bad-strategy',
   // a statement (JSON, `key: value` lines, compose flags)
   'no-statement',
   'bad-json',

@@ -56,6 +56,8 @@ export type { ReceiptExpectation, ReceiptFields } from './crypto/receipt.js';
 // Routes, delivery, racing and route memory (spec 6, 7).
 export { parseRoute, parseProxyUrl } from './transport/routes/route.js';
 export type { Route, RouteKind } from './transport/routes/route.js';
+// Strategies (spec 6): how a route's name is resolved and how its ClientHello is sent.
+export type { DnsStrategy, ResolverAddress, Strategies, TlsStep, TlsStrategy } from './transport/strategy/parse.js';
 export { gatherRoutes } from './transport/routes/sources.js';
 export type { GatherOptions, GatheredRoutes, LeftOut, LeftOutReason, RouteSource, RouteWarning } from './transport/routes/sources.js';
 export { verifyRouteList } from './transport/routes/route-list.js';
@@ -79,7 +81,8 @@ export type { AddOptions, Origin, OutboxItem, OutboxOptions, OutboxState } from 
 export type { CountedFields, CountedKeep } from './statement/counted.js';
 export { countedKeep, isoWeek } from './statement/counted.js';
 export { sendItem } from './outbox/send.js';
-export type { SendOptions, SendResult } from './outbox/send.js';
+export type { ReportedAttempt, SendOptions, SendResult } from './outbox/send.js';
+export type { StrategyPlan } from './transport/strategy/combos.js';
 
 // The received log and `verify` (spec 5): checkpoints over the routes, consistency with the one
 // kept, inclusion proofs computed from tiles (issue 9).

@@ -29,6 +29,7 @@ export { CENTER_PACKAGES } from './deps.js';
 // The offline tally (spec 8, issue 10): counted log, tally note, public and private reports.
 export { runTally } from './tally/run.js';
 export { runTallyIsolated, tallyHeapMb } from './tally/isolated.js';
+export type { TallyThreadInfo } from './tally/isolated.js';
 export type { TallyOptions, TallyResult } from './tally/run.js';
 export type { Area, TallyReport } from './tally/report.js';
 

@@ -23,6 +23,7 @@ import { registerLog } from './commands/log.js';
 import { registerWitness } from './commands/witness.js';
 import { registerTally } from './commands/tally.js';
 import { registerRecount } from './commands/recount.js';
+import { registerUi } from './commands/ui.js';
 
 function preScanLang(argv: readonly string[]): string | undefined {
   for (let i = 0; i < argv.length; i++) {
@@ -59,7 +60,7 @@ export function buildProgram(ctx: Ctx): Command {
       // Commander's own parse errors are English: replace them with ours (see run()).
       outputError: () => {},
     });
-  for (const register of [registerKeygen, registerServe, registerCompose, registerSeal, registerSubmit, registerDemo, registerRoutes, registerOutbox, registerWipe, registerRelay, registerVerify, registerLog, registerWitness, registerTally, registerRecount]) {
+  for (const register of [registerKeygen, registerServe, registerCompose, registerSeal, registerSubmit, registerDemo, registerRoutes, registerOutbox, registerWipe, registerRelay, registerVerify, registerLog, registerWitness, registerTally, registerRecount, registerUi]) {
     const cmd = register(program, ctx);
     cmd.helpOption('-h, --help', t('cli.opt.help')).exitOverride().configureOutput({ outputError: () => {} });
     localizeHelp(cmd);

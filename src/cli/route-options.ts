@@ -9,7 +9,9 @@ import { t } from './i18n/index.js';
 import { gatherRoutes, type GatheredRoutes } from '../transport/routes/sources.js';
 import type { ActionEnv } from './context.js';
 import { loadCenter } from './home.js';
-import { InputError } from '../errors.js';
+import { InputError, namingField } from '../errors.js';
+import type { StrategyPlan } from '../transport/strategy/combos.js';
+import { parseDnsStrategy, parseTlsStrategy, type DnsStrategy, type Strategies, type TlsStrategy } from '../transport/strategy/parse.js';
 
 /** Commander's collector for repeatable options. */
 export const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
@@ -29,6 +31,32 @@ export interface RouteFlags {
   alsoDirect?: boolean;
   onlyRoutes?: boolean;
   allowPlainProxy?: boolean;
+  /** `--strategy <tls>` (issue 12): a TLS entry added to every route's list for this run. */
+  strategy?: string[];
+  /** `--doh <name>@<ip>:<port>` (issue 12): a DoH resolver added to every direct and mirror route's list. */
+  doh?: string[];
+  /** `--dot <name>@<ip>:<port>`: likewise, DNS-over-TLS. */
+  dot?: string[];
+}
+
+/** `name@ip:port` (a resolver given with its address: wire spec 6) → a dns entry. Throws InputError `bad-strategy`. */
+export function resolverFlag(kind: 'https' | 'tls', text: string): DnsStrategy {
+  const at = text.lastIndexOf('@');
+  return parseDnsStrategy({ [kind]: { name: at > 0 ? text.slice(0, at) : '', address: text.slice(at + 1) } }, kind === 'https' ? '--doh' : '--dot');
+}
+
+/** This run's strategy entries from `--doh`, `--dot` and `--strategy` (issue 12), when any is given. */
+export function flagStrategies(opts: Pick<RouteFlags, 'strategy' | 'doh' | 'dot'>): Strategies | undefined {
+  const dns: DnsStrategy[] = [...(opts.doh ?? []).map((d) => resolverFlag('https', d)), ...(opts.dot ?? []).map((d) => resolverFlag('tls', d))];
+  const tls: TlsStrategy[] = (opts.strategy ?? []).map((x) => parseTlsStrategy(x, '--strategy'));
+  if (dns.length === 0 && tls.length === 0) return undefined;
+  return { ...(dns.length ? { dns } : {}), ...(tls.length ? { tls } : {}) };
+}
+
+/** The strategies a race uses (issue 12): the center file's defaults and this run's flags. */
+export function strategyPlan(center: Center, opts: Pick<RouteFlags, 'strategy' | 'doh' | 'dot'>): StrategyPlan {
+  const extra = flagStrategies(opts);
+  return { defaults: center.strategies, ...(extra ? { extra } : {}) };
 }
 
 export function addRouteOptions(cmd: Command): Command {
@@ -40,8 +68,31 @@ export function addRouteOptions(cmd: Command): Command {
     .option('--allow-plain-proxy', t('cli.routes.opt.allow-plain-proxy'));
 }
 
+/**
+ * `--doh` and `--dot` (issue 12): encrypted resolvers for this run, on the commands that race
+ * routes (`submit`, `outbox flush`, `routes test`); parsed by {@link resolverFlag} in gather().
+ * `--strategy <tls>` likewise: parsed by {@link flagStrategies} (a bad one is bad input, exit 2).
+ */
+export function addResolverOptions(cmd: Command): Command {
+  return cmd
+    .option('--doh <resolver>', t('cli.routes.opt.doh'), collect, [])
+    .option('--dot <resolver>', t('cli.routes.opt.dot'), collect, [])
+    // `--strategy <tls>` (issue 12): a TLS entry (parse.ts) added to every route's list for this run.
+    .option('--strategy <tls>', t('cli.routes.opt.strategy'), tlsFlag, []);
+}
+
+/** Checks a `--strategy` value as it is read (a bad one is bad input before anything else runs), keeps its text. */
+function tlsFlag(v: string, prev: string[] = []): string[] {
+  try {
+    parseTlsStrategy(v, '--strategy');
+  } catch (err) {
+    throw namingField(err, '--strategy');
+  }
+  return collect(v, prev);
+}
+
 /** The center file and the routes to use, from every source; warnings go to stderr. */
-export async function gather(env: ActionEnv<RouteFlags>): Promise<{ center: Center; g: GatheredRoutes }> {
+export async function gather(env: ActionEnv<RouteFlags>): Promise<{ center: Center; g: GatheredRoutes; plan: StrategyPlan }> {
   const { opts, home, io, out } = env;
   const center = await loadCenter(opts.center, home);
   const g = await gatherRoutes({
@@ -55,5 +106,5 @@ export async function gather(env: ActionEnv<RouteFlags>): Promise<{ center: Cent
     env: io.env,
   });
   for (const w of g.warnings) out.warning(w.key, w.params);
-  return { center, g };
+  return { center, g, plan: strategyPlan(center, opts) };
 }

@@ -11,8 +11,9 @@ import { describeError } from './i18n/index.js';
 import type { Output } from './output.js';
 
 /** An attempt as `submit --json` prints it: the CLI spec's three fields, and `hop` when known. */
-export function jsonAttempt(a: Attempt): { route: string; outcome: string; ms: number; hop?: string } {
-  return { route: a.route, outcome: a.outcome, ms: a.ms, ...(a.error?.hop ? { hop: a.error.hop } : {}) };
+export function jsonAttempt(a: Attempt): { route: string; outcome: string; ms: number; hop?: string; strategy?: { dns: string; tls: string } } {
+  // `strategy` (issue 12) names an entry's combination when it is not the plain one.
+  return { route: a.route, outcome: a.outcome, ms: a.ms, ...(a.error?.hop ? { hop: a.error.hop } : {}), ...(a.strategy ? { strategy: { ...a.strategy } } : {}) };
 }
 
 /** A message key and its params: what the user must change. */

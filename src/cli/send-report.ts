@@ -10,6 +10,7 @@ import { sendItem } from '../outbox/send.js';
 import type { Route } from '../transport/routes/route.js';
 import type { PhaseTimeouts } from '../transport/deliver.js';
 import type { RouteHealth } from '../transport/race/health.js';
+import { entryById, type StrategyPlan } from '../transport/strategy/combos.js';
 import { EXIT, table, type ExitCode, type Output } from './output.js';
 import { explainFailures, jsonAttempt } from './send-diagnosis.js';
 import { StatusLine } from './status-line.js';
@@ -19,6 +20,8 @@ export interface SendReportOptions {
   readonly stagger?: number;
   readonly timeouts?: Partial<PhaseTimeouts>;
   readonly health?: RouteHealth;
+  /** Strategies (issue 12); default: the center file's. */
+  readonly strategies?: StrategyPlan;
   /** Called once the envelope is delivered, with the route that delivered it (issue 8: the others go over it too). */
   readonly onDelivered?: (route: Route) => Promise<void>;
 }
@@ -47,6 +50,7 @@ export async function sendAndReport(
     ...(opts.stagger !== undefined ? { stagger: opts.stagger } : {}),
     ...(opts.timeouts ? { timeouts: opts.timeouts } : {}),
     ...(opts.health ? { health: opts.health } : {}),
+    strategies: opts.strategies ?? { defaults: center.strategies },
     onEvent: (e) => {
       if (out.verbose && e.type === 'end') out.text(`${e.attempt.route}: ${outcomeText(e.attempt.outcome)} (${e.attempt.ms} ms)`);
       status.count(e);
@@ -75,7 +79,8 @@ export async function sendAndReport(
   }
   // On stderr under --json too: why each route failed and what to do (issue 7, build point 4).
   if (!r.delivered) explainFailures(out, r.raw, center);
-  const winner = r.delivered ? routes.find((x) => x.id === r.route) : undefined;
+  // The winner may be a strategy entry (issue 12): rebuilt from its route and combination.
+  const winner = r.delivered ? entryById(routes, r.route!, opts.strategies ?? { defaults: center.strategies }) : undefined;
   if (winner && opts.onDelivered) await opts.onDelivered(winner);
   return r.delivered ? EXIT.ok : EXIT.queued;
 }

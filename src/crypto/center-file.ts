@@ -10,6 +10,8 @@ import { parseVerifierKey, type Verifier } from './note.js';
 import { isCenterName } from './receipt.js';
 import { parseCosignatureKey, type CosignatureVerifier } from '../log/cosignature.js';
 import { parseJsonOr } from '../util/json.js';
+// Pure parsing, no I/O: a bad strategy makes the whole file bad on load, not at the first dial.
+import { parseCenterStrategies, type Strategies } from '../transport/strategy/parse.js';
 
 /** A route as written in center files and route lists (spec 6); checked in depth by src/transport. */
 export interface RouteSpec {
@@ -20,6 +22,10 @@ export interface RouteSpec {
   connect?: string;
   servername?: string;
   ca?: string;
+  /** How the host name is resolved (spec 6 strategies); checked by src/transport/strategy/parse.ts. */
+  dns?: unknown[];
+  /** How the TLS ClientHello is sent (spec 6 strategies): `""`, `split:N`, `tlsfrag:sni|split:sni`, … */
+  tls?: string[];
 }
 
 /** The JSON of a center file as written (spec 1): keys in base64 or as verifier key strings. */
@@ -37,6 +43,8 @@ export interface CenterFile {
   witnesses?: { name: string; key: string; url: string }[];
   /** How many cosignatures of distinct listed witnesses a checkpoint needs (spec 5). */
   witnessPolicy?: number;
+  /** The default strategies of direct and mirror routes without their own (spec 6). */
+  strategies?: { dns?: unknown[]; tls?: string[] };
 }
 
 /** A witness listed in a center file (spec 5), its key parsed. */
@@ -61,6 +69,8 @@ export interface Center {
   readonly witnesses: readonly CenterWitness[];
   /** Cosignatures required on every accepted checkpoint (`witnessPolicy`, spec 5); 0 when none. */
   readonly witnessPolicy: number;
+  /** The top-level `strategies` (spec 6), checked; empty when none. */
+  readonly strategies: Strategies;
   /** SHA-256 of the file's bytes, hex. */
   readonly fingerprint: string;
 }
@@ -114,6 +124,14 @@ export function parseCenterFile(bytes: Uint8Array, where = 'center file'): Cente
     }
   }
   const { tiles, witnesses, witnessPolicy } = logFields(f, bad);
+  let strategies: Strategies = {};
+  if (f.strategies !== undefined) {
+    try {
+      strategies = parseCenterStrategies(f.strategies);
+    } catch (err) {
+      throw bad(err instanceof Error ? err.message : 'bad strategies');
+    }
+  }
   return {
     file: f as unknown as CenterFile,
     name: f.name,
@@ -125,6 +143,7 @@ export function parseCenterFile(bytes: Uint8Array, where = 'center file'): Cente
     tiles,
     witnesses,
     witnessPolicy,
+    strategies,
     fingerprint: createHash('sha256').update(bytes).digest('hex'),
   };
 }

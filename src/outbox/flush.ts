@@ -13,6 +13,7 @@ import type { Attempt } from '../transport/race/race.js';
 import type { Route } from '../transport/routes/route.js';
 import type { Outbox, OutboxItem } from './outbox.js';
 import { sendItem, settle, type SendOptions } from './send.js';
+import { entryById } from '../transport/strategy/combos.js';
 
 /**
  * Envelopes delivered at once over a route that works: each worker keeps one keep-alive session
@@ -131,7 +132,8 @@ export async function flushOutbox(outbox: Outbox, routes: readonly Route[], opts
     const r = await sendItem(outbox, item, routes, { ...opts, onEvent: (e) => opts.onEvent?.(e) });
     const after = r.delivered ? { ...item, state: 'delivered' as const, receipt: r.receipt!, attempts: item.attempts + r.attempts.length } : await outbox.get(item.id);
     note(after ?? item);
-    if (r.delivered) sticky = routes.find((x) => x.id === r.route) ?? null;
+    // The winner may be a strategy entry (issue 12): rebuilt from its route and combination.
+    if (r.delivered) sticky = entryById(routes, r.route!, opts.strategies) ?? null;
     else stalled = true;
   };
   // One keep-alive session per worker over the sticky route (issue 8, bench/relay): a new

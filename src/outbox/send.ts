@@ -6,6 +6,7 @@
 import { deliver, type CenterIdentity, type Delivered, type PhaseTimeouts } from '../transport/deliver.js';
 import { race, type Attempt, type RaceOptions } from '../transport/race/race.js';
 import type { Route } from '../transport/routes/route.js';
+import { raceEntries, strategyWords, isVariant, type StrategyPlan } from '../transport/strategy/combos.js';
 import type { RouteHealth } from '../transport/race/health.js';
 import type { Outbox, OutboxItem } from './outbox.js';
 
@@ -22,7 +23,16 @@ export interface SendOptions extends RaceOptions {
   readonly health?: RouteHealth;
   /** Unix ms (tests): when the backoff counts from. */
   readonly now?: () => number;
+  /**
+   * Strategies (issue 12, wire spec 6): the center file's defaults and this run's extras. Each
+   * (route, dns, tls) combination races as its own entry (src/transport/strategy/combos.ts). Without
+   * it only the routes' own lists count.
+   */
+  readonly strategies?: StrategyPlan;
 }
+
+/** A race attempt as the CLI reports it: an entry with a strategy names it (issue 12). */
+export type ReportedAttempt = Pick<Attempt, 'route' | 'outcome' | 'ms'> & { readonly strategy?: { dns: string; tls: string } };
 
 /** The longest Retry-After among failed attempts (spec 7), for the backoff. */
 export function retryAfterOf(attempts: readonly Attempt[]): number | undefined {
@@ -46,7 +56,7 @@ export interface SendResult {
   readonly delivered: boolean;
   readonly route: string | null;
   readonly receipt: string | null;
-  readonly attempts: readonly Pick<Attempt, 'route' | 'outcome' | 'ms'>[];
+  readonly attempts: readonly ReportedAttempt[];
 }
 
 /**
@@ -68,10 +78,12 @@ export interface SendResult {
  * ```
  */
 export async function sendItem(outbox: Outbox, item: OutboxItem, routes: readonly Route[], opts: SendOptions): Promise<SendResult & { raw: readonly Attempt[] }> {
-  const byId = new Map(routes.map((r) => [r.id, r]));
-  const plan = opts.health?.order(routes);
+  // Every strategy combination is a race entry (issue 12); the remembered one is never cut.
+  const entries = raceEntries(routes, opts.strategies, opts.health ? (all) => opts.health!.remembered(all) : undefined);
+  const byId = new Map(entries.map((r) => [r.id, r]));
+  const plan = opts.health?.order(entries);
   const result = await race<Delivered>(
-    plan?.routes ?? routes,
+    plan?.routes ?? entries,
     (id, signal, progress) =>
       deliver(item.envelope, item.token, byId.get(id)!, {
         center: opts.center,
@@ -82,7 +94,7 @@ export async function sendItem(outbox: Outbox, item: OutboxItem, routes: readonl
     plan ? { ...opts, stagger: plan.stagger, ...(plan.headStart !== undefined ? { headStart: plan.headStart } : {}) } : opts,
   );
   if (opts.health) {
-    opts.health.record(result.attempts, undefined, routes);
+    opts.health.record(result.attempts, undefined, entries);
     await opts.health.save(); // never throws: a memory failure must not fail a delivery
   }
   await settle(outbox, item, result.winner?.value.receipt ?? null, result.attempts, opts.now);
@@ -91,7 +103,12 @@ export async function sendItem(outbox: Outbox, item: OutboxItem, routes: readonl
     delivered: result.winner !== null,
     route: result.winner?.route ?? null,
     receipt: result.winner?.value.receipt ?? null,
-    attempts: result.attempts.map(({ route, outcome, ms }) => ({ route, outcome, ms })),
-    raw: result.attempts,
+    attempts: result.attempts.map(({ route, outcome, ms }) => ({ route, outcome, ms, ...strategyOf(byId.get(route)) })),
+    raw: result.attempts.map((a) => ({ ...a, ...strategyOf(byId.get(a.route)) })),
   };
+}
+
+/** `{strategy: {dns, tls}}` for an entry with a strategy other than the plain one, else nothing (issue 12). */
+function strategyOf(entry: Route | undefined): { strategy?: { dns: string; tls: string } } {
+  return entry?.strategy && isVariant(entry) ? { strategy: strategyWords(entry.strategy) } : {};
 }

@@ -6,6 +6,7 @@ import { english } from '../english.js';
 
 export const messages = {
   'transport.bad-route': 'route {id}: {why}',
+  'transport.strategy.bad': '{where}: strategy {entry}: {why}',
   'transport.envelope-bad-version': 'the envelope has a wrong version byte',
   'transport.envelope-bad-length': 'the envelope has a wrong length',
   'transport.health.damaged': 'the route health file {file} was damaged; it was ignored and will be replaced',
@@ -32,6 +33,7 @@ export const messages = {
   'transport.center.timeout': 'no answer in time from the center\'s server',
   'transport.center.reset': 'the connection to the center\'s server was reset, as censors do',
   'transport.center.dns': 'the center\'s name cannot be looked up (a blocked or poisoned name)',
+  'transport.center.resolver': 'the resolver {resolver} gave no usable address for the center\'s name (no answer, an error, or an answer that is not for the name asked)',
   'transport.center.tls': 'the TLS handshake with the center\'s server failed',
   'transport.center.bad-certificate': 'the certificate is not the center\'s: someone in between intercepts the connection, or the route\'s ca or servername is wrong',
   'transport.center.http': 'the server answered HTTP {status}',

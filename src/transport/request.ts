@@ -19,6 +19,7 @@ import { classify } from './outcome.js';
 import type { Route } from './routes/route.js';
 import { bareHost } from './host.js';
 import { openTunnel } from './tunnel/tunnel.js';
+import { fragmentStream } from './strategy/fragment.js';
 
 /** Backstop timeouts of one attempt's phases, in ms (the caller's AbortSignal is the deadline). */
 export interface PhaseTimeouts {
@@ -62,6 +63,8 @@ export async function openRouteStream(route: Route, signal: AbortSignal, timeout
       step = 'tls';
       p = phase(signal, step, t.tls);
       const name = route.servername ?? bareHost(route.url.hostname);
+      // The race entry's TLS strategy (issue 12): the ClientHello re-framed or split on its way.
+      if (route.strategy?.tls.steps.length) stream = fragmentStream(stream, route.strategy.tls, name);
       stream = await upgradeTls(stream, { servername: name, identity: name, ...(route.ca ? { ca: route.ca } : {}) }, p.signal);
       p.done();
       onHeard?.();

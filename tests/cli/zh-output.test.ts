@@ -36,6 +36,8 @@ const ALLOWED = new Set([
   // a setting as typed in settings.json
   'keepReceipts', 'true',
   'IPv6',
+  // tls strategies as typed (wire spec 6: split:N, tlsfrag:sni, ...)
+  'split', 'tlsfrag', 'sni',
 ]);
 
 /** The English words left in `stderr` once everything that stays English is taken out. */
@@ -138,7 +140,7 @@ describe('zh-CN output of the failure paths has no untranslated English', () => 
     expect(r.code, r.stderr).toBe(exit);
   });
 
-  const COMMANDS = [[], ['keygen'], ['serve'], ['compose'], ['seal'], ['submit'], ['demo'], ['routes'], ['routes', 'list'], ['routes', 'test'], ['routes', 'update'], ['routes', 'sign'], ['routes', 'import'], ['outbox', 'flush'], ['relay', 'import'], ['verify'], ['log', 'export'], ['witness', 'serve'], ['tally'], ['recount'], ['wipe']];
+  const COMMANDS = [[], ['keygen'], ['serve'], ['compose'], ['seal'], ['submit'], ['demo'], ['routes'], ['routes', 'list'], ['routes', 'test'], ['routes', 'update'], ['routes', 'sign'], ['routes', 'import'], ['outbox', 'flush'], ['relay', 'import'], ['verify'], ['log', 'export'], ['witness', 'serve'], ['tally'], ['recount'], ['wipe'], ['ui']];
   for (const cmd of COMMANDS) {
     it(`help of sealpost ${cmd.join(' ')}`, async () => {
       const r = await sealpost(['--lang', 'zh-CN', ...cmd, '--help']);

@@ -1,5 +1,5 @@
 /** A real center for tests: fresh keys, a real intake server on 127.0.0.1, a parsed center file. */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,4 +46,11 @@ export async function startCenter(opts: { tls?: boolean; name?: string } & Parti
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Writes `c`'s center file with `fields` replaced (e.g. its routes or strategies) to `path`; returns `path`. */
+export async function centerFileWith(c: TestCenter, path: string, fields: Record<string, unknown>): Promise<string> {
+  const doc = JSON.parse(await readFile(join(c.keysDir, 'center.json'), 'utf8')) as Record<string, unknown>;
+  await writeFile(path, JSON.stringify({ ...doc, ...fields }));
+  return path;
 }

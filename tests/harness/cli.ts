@@ -39,3 +39,11 @@ export function runCommand(command: string, args: readonly string[], opts: RunOp
 export function sealpost(args: readonly string[], opts: RunOptions & { nodeArgs?: readonly string[] } = {}): Promise<CliResult> {
   return runCommand(process.execPath, [...(opts.nodeArgs ?? []), BIN, ...args], opts);
 }
+
+/** What `submit --json` prints (the fields the tests read). */
+export interface SubmitJson {
+  delivered: boolean;
+  route: string | null;
+  receipt: string | null;
+  attempts: { route: string; outcome: string; strategy?: { dns: string; tls: string } }[];
+}

@@ -12,15 +12,26 @@ export interface SocksProxy {
   close(): Promise<void>;
 }
 
-export async function socksProxy(onConnection?: (srcPort: number) => void): Promise<SocksProxy> {
+/** What the proxy knows of names: `seen` records each name or address asked for; `hosts` maps names (no lookup). */
+export interface SocksNames {
+  readonly seen?: string[];
+  readonly hosts?: Readonly<Record<string, string>>;
+  /** Refuse any name not in `hosts` (a proxy that knows only those). */
+  readonly onlyHosts?: boolean;
+}
+
+export async function socksProxy(onConnection?: (srcPort: number) => void, names: SocksNames = {}): Promise<SocksProxy> {
   const live = new Set<Socket>();
+  // `localhost` is mapped here, not looked up, so that an in-process DNS spy sees only the client's lookups.
+  const hosts: Record<string, string> = { localhost: '127.0.0.1', ...names.hosts };
   const server = socks.createServer(
-    (info: { dstAddr: string; dstPort: number; srcPort: number }, accept: (i: boolean) => Socket | undefined) => {
+    (info: { dstAddr: string; dstPort: number; srcPort: number }, accept: (i: boolean) => Socket | undefined, deny: () => void) => {
       onConnection?.(info.srcPort);
+      names.seen?.push(info.dstAddr);
+      if (names.onlyHosts && !Object.hasOwn(names.hosts ?? {}, info.dstAddr)) return deny();
       const client = accept(true);
       if (!client) return;
-      // `localhost` is mapped here, not looked up, so that an in-process DNS spy sees only the client's lookups.
-      const up = connect({ host: info.dstAddr === 'localhost' ? '127.0.0.1' : info.dstAddr, port: info.dstPort });
+      const up = connect({ host: hosts[info.dstAddr] ?? info.dstAddr, port: info.dstPort });
       live.add(client).add(up);
       up.on('error', () => client.destroy()).on('close', () => live.delete(up));
       client.on('error', () => up.destroy()).on('close', () => live.delete(client));

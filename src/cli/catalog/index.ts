@@ -16,10 +16,12 @@ import { logCli } from './log-cli.js';
 import { passphrase } from './passphrase.js';
 import { relayCli, relayModule } from './relay.js';
 import { statement } from './statement.js';
+import { strategiesCli } from './strategies.js';
 import { countedModule, tallyCli, tallyModule } from './tally.js';
 import { transport } from './transport.js';
+import { ui } from './ui.js';
 import { values } from './values.js';
 import { verifyCli } from './verify.js';
 import { witnessCli, witnessModule } from './witness.js';
 
-export const catalogs: readonly Messages[] = [common, statement, crypto, transport, center, values, commander, compose, cli, outboxModule, outbox, relayModule, relayCli, passphrase, log, logCli, witnessModule, witnessCli, verifyCli, countedModule, tallyModule, tallyCli];
+export const catalogs: readonly Messages[] = [common, statement, crypto, transport, center, values, commander, compose, cli, outboxModule, outbox, relayModule, relayCli, passphrase, log, logCli, witnessModule, witnessCli, verifyCli, countedModule, tallyModule, tallyCli, ui, strategiesCli];

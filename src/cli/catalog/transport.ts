@@ -4,6 +4,7 @@ import { translate } from '../i18n/define.js';
 /** zh-CN of the transport module's messages (src/transport/messages.ts holds the English). */
 export const transport = translate(en, {
   'transport.bad-route': '线路 {id}：{why}',
+  'transport.strategy.bad': '{where}：策略 {entry}：{why}',
   'transport.envelope-bad-version': '信封的版本字节错误',
   'transport.envelope-bad-length': '信封长度错误',
   'transport.health.damaged': '线路状况文件 {file} 已损坏，已被忽略，之后会被替换',
@@ -30,6 +31,7 @@ export const transport = translate(en, {
   'transport.center.timeout': '中心服务器没有及时应答',
   'transport.center.reset': '与中心服务器的连接被重置（审查者常这样做）',
   'transport.center.dns': '无法解析中心的域名（域名被封锁或被污染）',
+  'transport.center.resolver': '解析服务器 {resolver} 没有给出中心域名的可用地址（没有应答、出错，或应答不是所查询的域名的）',
   'transport.center.tls': '与中心服务器的 TLS 握手失败',
   'transport.center.bad-certificate': '证书不是中心的：中间有人拦截连接，或线路的 ca 或 servername 有误',
   'transport.center.http': '服务器应答了 HTTP {status}',

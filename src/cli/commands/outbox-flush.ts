@@ -13,11 +13,12 @@ import { flushOutbox, type FlushEvent } from '../../outbox/flush.js';
 import { lockOutbox, OutboxBusy } from '../../outbox/lock.js';
 import type { Outbox, OutboxItem } from '../../outbox/outbox.js';
 import type { Route } from '../../transport/routes/route.js';
+import type { StrategyPlan } from '../../transport/strategy/combos.js';
 import { t } from '../i18n/index.js';
 import { action, type ActionEnv, type Ctx } from '../context.js';
 import { EXIT, type ExitCode } from '../output.js';
 import { commandPassphrase } from '../passphrase.js';
-import { addRouteOptions, gather, positive, type RouteFlags } from '../route-options.js';
+import { addResolverOptions, addRouteOptions, gather, positive, type RouteFlags } from '../route-options.js';
 import { explainFailures } from '../send-diagnosis.js';
 import { StatusLine } from '../status-line.js';
 import { itemJson, openOutbox } from './outbox.js';
@@ -48,7 +49,7 @@ async function counts(outbox: Outbox): Promise<{ pending: OutboxItem[]; failed: 
 
 async function flush(env: ActionEnv<FlushFlags>): Promise<ExitCode> {
   const { out } = env;
-  const { center, g } = await gather(env);
+  const { center, g, plan } = await gather(env);
   const outbox = await openOutbox(env);
   let release: () => Promise<void>;
   try {
@@ -65,14 +66,14 @@ async function flush(env: ActionEnv<FlushFlags>): Promise<ExitCode> {
   const onSigint = () => stop.abort();
   process.on('SIGINT', onSigint);
   try {
-    return await rounds(env, outbox, g.routes, center, stop.signal);
+    return await rounds(env, outbox, g.routes, center, stop.signal, plan);
   } finally {
     process.off('SIGINT', onSigint);
     await release();
   }
 }
 
-async function rounds(env: ActionEnv<FlushFlags>, outbox: Outbox, routes: readonly Route[], center: Center, signal: AbortSignal): Promise<ExitCode> {
+async function rounds(env: ActionEnv<FlushFlags>, outbox: Outbox, routes: readonly Route[], center: Center, signal: AbortSignal, plan: StrategyPlan): Promise<ExitCode> {
   const { opts, out } = env;
   const before = await counts(outbox);
   const total = before.pending.length;
@@ -122,6 +123,7 @@ async function rounds(env: ActionEnv<FlushFlags>, outbox: Outbox, routes: readon
         ...(items ? { items } : {}),
         center: { name: center.name, logKey: center.logKey },
         health,
+        strategies: plan,
         signal,
         dueOnly: Boolean(opts.watch),
         onEvent,
@@ -188,5 +190,6 @@ export function registerFlush(outboxCmd: Command, ctx: Ctx): Command {
     .option('--watch', t('cli.outbox.opt.watch'))
     .option('--timeout <seconds>', t('cli.opt.timeout'), positive('--timeout'));
   addRouteOptions(cmd);
+  addResolverOptions(cmd);
   return cmd.action(action<FlushFlags>(ctx, flush));
 }

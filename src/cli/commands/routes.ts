@@ -5,7 +5,8 @@
  *   on this network (src/transport/race/health.ts), on stdout.
  * - `test`: probes every route once, in parallel, with a short deadline: `GET v1/routes`, which
  *   must verify when the route serves one; on a 404 (a center that publishes no list) `GET healthz`
- *   must answer `200 ok`. Exit 0 when at least one route works, 3 when none does.
+ *   must answer `200 ok`. Exit 0 when at least one route works, 3 when none does. With
+ *   `--strategies`, every DNS and TLS strategy combination of each route (routes-strategies.ts).
  * - `update`: races the routes for `GET v1/routes`; a route whose list does not verify is a lying
  *   route and the race moves on. Exit 0 when a list verified and was stored; 4 when a route brought
  *   a list that was refused (tampered, expired, issued ahead, rolled back) and none verified — the
@@ -27,12 +28,14 @@ import type { Route } from '../../transport/routes/route.js';
 import { formatTime, MAX_ROUTE_LIST_BYTES, signRouteList, verifyRouteList, type RouteList } from '../../transport/routes/route-list.js';
 import { heldForRollback, storeRouteList } from '../../transport/routes/route-store.js';
 import { action, type ActionEnv, type Ctx } from '../context.js';
-import { addRouteOptions, gather, positive, type RouteFlags } from '../route-options.js';
+import { addResolverOptions, addRouteOptions, gather, positive, type RouteFlags } from '../route-options.js';
 import { loadCenter } from '../home.js';
 import { commandPassphrase } from '../passphrase.js';
 import { EXIT, table, type ExitCode, type Output } from '../output.js';
 import { parseJsonOr } from '../../util/json.js';
 import { statusError } from '../../transport/outcome.js';
+import { raceEntries } from '../../transport/strategy/combos.js';
+import { testStrategies } from './routes-strategies.js';
 
 /** A proxy URL for display: the password is never printed. */
 function showProxy(p: URL | undefined): string {
@@ -110,8 +113,8 @@ async function listRoutes(env: ActionEnv<RouteFlags>): Promise<ExitCode> {
   return EXIT.ok;
 }
 
-/** One probe (see the top of this file); resolves with the outcome word, never rejects. */
-async function probe(route: Route, center: Center, ms: number): Promise<string> {
+/** One probe (see the top of this file); resolves with the outcome word, never rejects. Also the local page's proxy test. */
+export async function probeRoute(route: Route, center: Center, ms: number): Promise<string> {
   const { requestOverRoute } = await loadRequest();
   const signal = AbortSignal.timeout(ms);
   try {
@@ -141,13 +144,14 @@ function showOutcome(outcome: string): string {
 /** Loaded on use: undici is not needed to list or sign routes (the CLI starts fast). */
 const loadRequest = () => import('../../transport/request.js');
 
-async function testRoutes(env: ActionEnv<RouteFlags & { timeout: number }>): Promise<ExitCode> {
+async function testRoutes(env: ActionEnv<RouteFlags & { timeout: number; strategies?: boolean }>): Promise<ExitCode> {
   const { out } = env;
-  const { center, g } = await gather(env);
+  const { center, g, plan } = await gather(env);
+  if (env.opts.strategies) return testStrategies(env, center, g.routes, plan, { probe: probeRoute, showOutcome, noRoutes });
   const results = await Promise.all(
     g.routes.map(async (r) => {
       const t0 = performance.now();
-      const outcome = await probe(r, center, env.opts.timeout * 1000);
+      const outcome = await probeRoute(r, center, env.opts.timeout * 1000);
       return { route: r.id, outcome, ms: Math.round(performance.now() - t0) };
     }),
   );
@@ -163,12 +167,14 @@ async function testRoutes(env: ActionEnv<RouteFlags & { timeout: number }>): Pro
 
 async function updateRoutes(env: ActionEnv<RouteFlags & { timeout: number }>): Promise<ExitCode> {
   const { out, home } = env;
-  const { center, g } = await gather(env);
-  const byId = new Map(g.routes.map((r) => [r.id, r]));
+  const { center, g, plan } = await gather(env);
+  // Each strategy combination is a race entry (issue 12), as for a delivery.
+  const entries = raceEntries(g.routes, plan);
+  const byId = new Map(entries.map((r) => [r.id, r]));
   const { requestOverRoute } = await loadRequest();
   const held = await heldForRollback(home, center);
   const r = await race(
-    g.routes,
+    entries,
     async (id, signal, progress) => {
       const a = await requestOverRoute(byId.get(id)!, { method: 'GET', path: 'v1/routes' }, signal, {}, progress);
       if (a.status !== 200) throw statusError(a.status);
@@ -294,9 +300,14 @@ export function registerRoutes(program: Command, ctx: Ctx): Command {
     ['test', 10, testRoutes],
     ['update', 60, updateRoutes],
   ] as const) {
-    addRouteOptions(sub(name).description(t(`cli.routes.${name}.description`)))
-      .option('--timeout <seconds>', t(`cli.routes.opt.${name}-timeout`), positive('--timeout'), secs)
-      .action(action<RouteFlags & { timeout: number }>(ctx, run));
+    const cmd = addRouteOptions(sub(name).description(t(`cli.routes.${name}.description`))).option(
+      '--timeout <seconds>',
+      t(`cli.routes.opt.${name}-timeout`),
+      positive('--timeout'),
+      secs,
+    );
+    if (name === 'test') addResolverOptions(cmd.option('--strategies', t('cli.routes.opt.strategies')));
+    cmd.action(action<RouteFlags & { timeout: number }>(ctx, run));
   }
   sub('sign')
     .description(t('cli.routes.sign.description'))

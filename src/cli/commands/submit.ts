@@ -7,7 +7,7 @@ import { serializeStatement } from '../../statement/index.js';
 import { countedKeep } from '../../statement/counted.js';
 import { action, type Ctx } from '../context.js';
 import { commandPassphrase } from '../passphrase.js';
-import { addRouteOptions, gather, positive, type RouteFlags } from '../route-options.js';
+import { addResolverOptions, addRouteOptions, gather, positive, type RouteFlags } from '../route-options.js';
 import { addComposeOptions, warnIfOnCommandLine, readStatement, type ComposeFlags } from '../statement-input.js';
 
 export function registerSubmit(program: Command, ctx: Ctx): Command {
@@ -17,13 +17,14 @@ export function registerSubmit(program: Command, ctx: Ctx): Command {
     .argument('[statement]', t('cli.arg.statement'))
     .option('--timeout <seconds>', t('cli.opt.timeout'), positive('--timeout'));
   addRouteOptions(cmd);
+  addResolverOptions(cmd);
   addComposeOptions(cmd);
   return cmd.action(
     action<ComposeFlags & RouteFlags & { timeout?: number }>(ctx, async (env, source?: string) => {
       const { opts, out, home } = env;
       warnIfOnCommandLine(opts, out, 'submit');
       // Everything that can be wrong with the input is checked before anything is queued (exit 2).
-      const { center, g } = await gather(env);
+      const { center, g, plan } = await gather(env);
       const st = await readStatement(source, opts, out);
       const envelope = sealEnvelope(serializeStatement(st), center.boxKey);
       // Durable before the first attempt: a statement is never lost (spec 9).
@@ -34,6 +35,7 @@ export function registerSubmit(program: Command, ctx: Ctx): Command {
       const health = await RouteHealth.load(home, { passphrase: await commandPassphrase(env) });
       return sendAndReport(out, outbox, item, center, g.routes, {
         health,
+        strategies: plan,
         ...(opts.timeout !== undefined ? { deadline: Math.round(opts.timeout * 1000) } : {}),
         // Issue 8: a route that delivers now may be gone in an hour: send the waiting ones over it.
         onDelivered: (route) => sendWaiting(env, outbox, route, center),

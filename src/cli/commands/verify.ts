@@ -13,6 +13,7 @@ import type { Center } from '../../crypto/center-file.js';
 import { InputError } from '../../errors.js';
 import { Outbox } from '../../outbox/outbox.js';
 import type { Route } from '../../transport/routes/route.js';
+import { raceEntries } from '../../transport/strategy/combos.js';
 import { toBase64 } from '../../crypto/base64.js';
 import { keepCheckpoint, readKeptCheckpoint, writeEvidence, CHECKPOINT_FILE } from '../../verify/state.js';
 import { verifyLog, type KeptReceipt, type LogReport, type ReceiptStatus } from '../../verify/verify.js';
@@ -92,14 +93,15 @@ async function verify(env: ActionEnv<VerifyFlags>, ids: string[] = []): Promise<
     const center = await loadCenter(env.opts.center, env.home);
     return offlineCounted(env, await runCounted(env, center, env.opts.counted, ids), center);
   }
-  const { center, g } = await gather(env);
+  const { center, g, plan } = await gather(env);
   const counted = env.opts.counted !== undefined ? await runCounted(env, center, env.opts.counted, ids) : null;
   const receipts = await keptReceipts(env, ids);
   if (g.routes.length === 0) {
     out.warning('cli.no-routes');
     out.hint('cli.hint.route');
   }
-  const { report: r, evidence, kept } = await check(env, center, g.routes, receipts);
+  // Each strategy combination is a race entry (issue 12), as for a delivery.
+  const { report: r, evidence, kept } = await check(env, center, raceEntries(g.routes, plan), receipts);
   const count = (s: ReceiptStatus) => r.receipts.filter((v) => v.status === s).length;
   const unknown = count('unknown');
   const ok = r.checkpoint !== null && r.lies.length === 0 && unknown === 0;

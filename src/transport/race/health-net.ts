@@ -61,13 +61,30 @@ function keyed(salt: Uint8Array, label: string, value: string, digits: number): 
 /** Every field that decides how a route is reached, credentials included: in memory only, never stored. */
 export function routeSpec(route: Route): string {
   const c = route.connect ? `${route.connect.host}:${route.connect.port}` : '';
-  return JSON.stringify([route.id, route.kind, route.url.href, route.proxy?.href ?? '', c, route.servername ?? '', route.ca ?? '']);
+  const spec = [route.id, route.kind, route.url.href, route.proxy?.href ?? '', c, route.servername ?? '', route.ca ?? ''];
+  // A race entry with a strategy (issue 12) is its own route; the plain one keeps the route's key.
+  const s = route.strategy;
+  if (s && (s.dns.kind !== 'system' || s.tls.steps.length > 0)) {
+    spec.push(s.dns.kind === 'system' ? 'system' : `${s.dns.kind}:${s.dns.name}@${s.dns.host}:${s.dns.port}`, s.dns.kind === 'system' ? '' : (s.dns.ca ?? ''), s.tls.text);
+  }
+  return JSON.stringify(spec);
+}
+
+/**
+ * The shape of a race entry's strategy (issue 12) for a file readable without a passphrase:
+ * the resolver's kind and the TLS text (`https/tlsfrag:sni`), which name no route, resolver or
+ * address; undefined for the plain combination.
+ */
+export function strategyShape(route: Route): string | undefined {
+  const s = route.strategy;
+  if (!s || (s.dns.kind === 'system' && s.tls.steps.length === 0)) return undefined;
+  return `${s.dns.kind}/${s.tls.text}`;
 }
 
 /**
  * The key under which a route's health is kept in a sealed file. It covers every field that
  * decides how the route is reached (id, kind, url, proxy with its credentials, connect, servername,
- * ca), so that fixing a route's configuration (a new proxy password after a 407) makes it a new
+ * ca, and a race entry's strategy), so that fixing a route's configuration (a new proxy password after a 407) makes it a new
  * route that is tried again. 16 hex digits: only ever stored encrypted (wire spec 9).
  */
 export function routeKey(route: Route, salt: Uint8Array): string {

@@ -7,6 +7,8 @@
  * - `h`: the hour (floor(unix / 3600)) of the last delivery, nothing finer;
  * - `k`: the kind of route that last delivered (`direct`, `mirror`, `http-proxy`, `socks`, `+proxy`
  *   when through the user's proxy), which says what works here without saying which route;
+ * - `s`: the shape of the strategy that last delivered (issue 12: `https/tlsfrag:sni`, the
+ *   resolver's kind and the TLS text; absent for the plain one), naming no resolver;
  * - `lat`: the recent winning times (to 10 ms), for the stagger;
  * - `cool`: cool-downs by an 8-bit route tag (about one in 256 candidate routes shares it), each
  *   `[end (s), outcome, class]`, kept only until it ends. A config failure is held back until the
@@ -17,7 +19,7 @@
  */
 import { fromBase64 } from '../../crypto/base64.js';
 import { coolEnd, expired, HOUR_S, LATENCY_SAMPLES, learned, MEMORY_S, roundLatency, type Learned, type Memory, type RouteHealthInfo, type RouteMemory } from './health-memory.js';
-import { networkTag, ROUTE_KINDS, routeKindWord, routeTag, type RouteKindWord } from './health-net.js';
+import { networkTag, ROUTE_KINDS, routeKindWord, routeTag, strategyShape, type RouteKindWord } from './health-net.js';
 import { shuffle, type Candidate, type Random } from './order.js';
 import type { Attempt } from './race.js';
 import type { Route } from '../routes/route.js';
@@ -28,6 +30,7 @@ export type CoolEntry = [end: number, outcome: string, cls: CoolClass];
 export interface PlainNet {
   h?: number;
   k?: RouteKindWord;
+  s?: string;
   lat?: number[];
   cool?: Record<string, CoolEntry>;
 }
@@ -65,7 +68,7 @@ export class PlainMemory implements Memory {
 
   #ofKind(route: Route): boolean {
     const n = this.#net;
-    return n?.k !== undefined && n.h !== undefined && routeKindWord(route) === n.k;
+    return n?.k !== undefined && n.h !== undefined && routeKindWord(route) === n.k && strategyShape(route) === n.s;
   }
 
   /**
@@ -102,6 +105,9 @@ export class PlainMemory implements Memory {
     if (got === 'delivered') {
       net.h = Math.floor(sec(nowMs) / HOUR_S);
       net.k = routeKindWord(route);
+      const shape = strategyShape(route);
+      if (shape === undefined) delete net.s;
+      else net.s = shape;
       net.lat = [...(net.lat ?? []), roundLatency(a.ms)].slice(-LATENCY_SAMPLES);
       if (net.cool) delete net.cool[tag];
       return got;
@@ -109,7 +115,10 @@ export class PlainMemory implements Memory {
     // A config mark is held to the hour, until the day's memory of this hour would expire.
     const end = coolEnd(got, a, nowMs) ?? (Math.floor(sec(nowMs) / HOUR_S) * HOUR_S + HOUR_S + MEMORY_S);
     (net.cool ??= {})[tag] = [end, a.outcome, got];
-    if (net.k === routeKindWord(route) && (got === 'config' || random() < 0.5)) delete net.k;
+    if (net.k === routeKindWord(route) && net.s === strategyShape(route) && (got === 'config' || random() < 0.5)) {
+      delete net.k;
+      delete net.s;
+    }
     return got;
   }
 
@@ -129,6 +138,7 @@ export class PlainMemory implements Memory {
         delete net.lat;
       }
       if (net.h === undefined) delete net.k;
+      if (net.k === undefined) delete net.s;
       for (const [rt, c] of Object.entries(net.cool ?? {})) if (c[0] <= sec(nowMs)) delete net.cool![rt];
       if (net.cool && Object.keys(net.cool).length === 0) delete net.cool;
       if (Object.keys(net).length === 0) delete this.#file.nets[tag];
@@ -142,13 +152,16 @@ export class PlainMemory implements Memory {
 }
 
 const OUTCOME = /^[a-z0-9-]{1,32}$/;
+/** A strategy shape (health-net.ts `strategyShape`): resolver kind / TLS text. */
+const SHAPE = /^(system|https|tls)\/[a-z0-9:|]{0,64}$/;
 const CLASSES: readonly string[] = ['blocked', 'server', 'route', 'config'];
 const isCount = (x: unknown) => Number.isSafeInteger(x) && (x as number) >= 0;
 
 function checkNet(n: unknown): n is PlainNet {
   if (typeof n !== 'object' || n === null || Array.isArray(n)) return false;
   const net = n as Record<string, unknown>;
-  if (Object.keys(net).some((k) => !['h', 'k', 'lat', 'cool'].includes(k))) return false;
+  if (Object.keys(net).some((k) => !['h', 'k', 's', 'lat', 'cool'].includes(k))) return false;
+  if (net.s !== undefined && (typeof net.s !== 'string' || !SHAPE.test(net.s))) return false;
   if (net.h !== undefined && !isCount(net.h)) return false;
   if (net.k !== undefined && !(ROUTE_KINDS as readonly unknown[]).includes(net.k)) return false;
   if (net.lat !== undefined && (!Array.isArray(net.lat) || net.lat.length > LATENCY_SAMPLES || !net.lat.every(isCount))) return false;

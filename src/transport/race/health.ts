@@ -25,6 +25,7 @@ import { parsePlainFile, PlainMemory } from './health-plain.js';
 import { cryptoRandom, orderRoutes, type Ordered, type Random } from './order.js';
 import type { Attempt } from './race.js';
 import type { Route } from '../routes/route.js';
+import { baseIdOf } from '../strategy/combos.js';
 
 export { networkId } from './health-net.js';
 export type { HealthState, RouteHealthInfo } from './health-memory.js';
@@ -75,6 +76,14 @@ export interface Recorded {
    * once (message `transport.health.config-failed`). Later `order()` calls of this run skip them.
    */
   readonly configFailed: readonly Attempt[];
+}
+
+/**
+ * The route a configuration failure belongs to: a wrong proxy password or center file is the
+ * route's, whatever strategy combination met it (issue 12), so every entry of that route is left out.
+ */
+function configSpec(route: Route): string {
+  return route.strategy ? routeSpec({ ...route, id: baseIdOf(route), strategy: undefined }) : routeSpec(route);
 }
 
 /** Larger than any honest file (routes x networks within 24 h); anything bigger is damage. */
@@ -202,10 +211,31 @@ export class RouteHealth {
     const skipped: Route[] = [];
     for (const route of routes) {
       this.#known.set(route.id, route);
-      (this.#configNow.has(routeSpec(route)) ? skipped : kept).push(route);
+      (this.#configNow.has(configSpec(route)) ? skipped : kept).push(route);
     }
     const { candidates, latencies } = this.#memory.candidates(kept, now, random);
-    return { ...orderRoutes(candidates, latencies, now, random), skipped };
+    // Strategy entries (issue 12) keep their route's order among the untried ones.
+    const rank = new Map(kept.map((r, i) => [r.id, i]));
+    const tier = (r: Route) => ({ group: baseIdOf(r), rank: rank.get(r.id) ?? 0 });
+    return { ...orderRoutes(candidates, latencies, now, random, tier), skipped };
+  }
+
+  /**
+   * The ids among `entries` (strategy combinations: src/transport/strategy/combos.ts) that this
+   * network remembers as good: the last good one and recent successes not cooling down, so that
+   * the expansion's cap never cuts them (issue 12: the next submission starts with the
+   * combination that delivered).
+   * @internal
+   */
+  remembered(entries: readonly Route[], now = this.#clock()): Set<string> {
+    // A fixed coin: which of several entries of one kind the plain memory marks is not needed here.
+    const { candidates } = this.#memory.candidates(entries, now, () => 0);
+    const nowS = Math.floor(now / 1000);
+    return new Set(
+      candidates
+        .filter((c) => c.lastGood || (c.mem?.ok !== undefined && c.mem.cls === undefined && !(c.mem.cool !== undefined && c.mem.cool > nowS)))
+        .map((c) => c.route.id),
+    );
   }
 
   /**
@@ -228,10 +258,10 @@ export class RouteHealth {
       if (!route) continue;
       const got = this.#memory.apply(route, a, now, this.#random);
       if (got === 'config') {
-        this.#configNow.add(routeSpec(route));
+        this.#configNow.add(configSpec(route));
         configFailed.push(a);
       } else if (got === 'delivered') {
-        this.#configNow.delete(routeSpec(route));
+        this.#configNow.delete(configSpec(route));
       }
     }
     return { configFailed };
@@ -240,7 +270,7 @@ export class RouteHealth {
   /** @internal What is known about `route` on this network, for `sealpost routes list`. */
   describe(route: Route, now = this.#clock()): RouteHealthInfo {
     const info = this.#memory.describe(route, now);
-    if (!this.#configNow.has(routeSpec(route))) return info;
+    if (!this.#configNow.has(configSpec(route))) return info;
     const { coolUntil: _c, ...rest } = info;
     return { ...rest, state: 'failed-config' };
   }

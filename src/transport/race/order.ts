@@ -48,6 +48,32 @@ export function staggerFrom(latenciesMs: readonly number[]): number {
   return clampStagger(Math.max(DEFAULT_STAGGER_MS, Math.round(1.5 * median(latenciesMs))));
 }
 
+/**
+ * Where a race entry sits among the entries made from one route (issue 12: each strategy
+ * combination is an entry): its route's id and its place in that route's list.
+ */
+export type Tier = (route: Route) => { readonly group: string; readonly rank: number };
+
+/**
+ * The untried entries: routes shuffled, and each route's entries round-robin in their own order
+ * (its first, the plain one, before its variants; src/transport/strategy/combos.ts). With one entry
+ * per route (no strategies) it is exactly `shuffle(rest, random)`.
+ */
+function tiered(rest: readonly Candidate[], random: Random, tier: Tier | undefined): Candidate[] {
+  if (!tier) return shuffle(rest, random);
+  const groups = new Map<string, Candidate[]>();
+  for (const c of rest) {
+    const g = tier(c.route).group;
+    const list = groups.get(g);
+    if (list) list.push(c);
+    else groups.set(g, [c]);
+  }
+  const order = shuffle([...groups.values()], random).map((g) => g.sort((a, b) => tier(a.route).rank - tier(b.route).rank));
+  const out: Candidate[] = [];
+  for (let i = 0; order.some((g) => i < g.length); i++) for (const g of order) if (i < g.length) out.push(g[i]!);
+  return out;
+}
+
 /** A route with what is known about it on this network. */
 export interface Candidate {
   readonly route: Route;
@@ -77,8 +103,10 @@ const nowS = (ms: number) => Math.floor(ms / 1000);
  * just failed blocked-like is not tried first).
  *
  * @param latenciesMs the network's recent winning attempt times, for the stagger.
+ * @param tier for strategy entries (issue 12): untried ones go routes shuffled, each route's own
+ *   entries in their order, round-robin (see `tiered`)
  */
-export function orderRoutes(candidates: readonly Candidate[], latenciesMs: readonly number[], nowMs: number, random: Random): Ordered {
+export function orderRoutes(candidates: readonly Candidate[], latenciesMs: readonly number[], nowMs: number, random: Random, tier?: Tier): Ordered {
   const now = nowS(nowMs);
   const first: Candidate[] = [];
   const recent: Candidate[] = [];
@@ -97,7 +125,7 @@ export function orderRoutes(candidates: readonly Candidate[], latenciesMs: reado
   const speed = (c: Candidate) => (c.mem?.lat?.length ? median(c.mem.lat) : Number.MAX_SAFE_INTEGER);
   recent.sort((a, b) => b.mem!.ok! - a.mem!.ok! || speed(a) - speed(b));
   cooling.sort((a, b) => a.mem!.cool! - b.mem!.cool!);
-  const routes = [...first, ...recent, ...shuffle(rest, random), ...cooling, ...config].map((c) => c.route);
+  const routes = [...first, ...recent, ...tiered(rest, random, tier), ...cooling, ...config].map((c) => c.route);
   return {
     routes,
     ...(first.length ? { headStart: HEAD_START_MS } : {}),

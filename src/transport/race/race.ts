@@ -47,6 +47,8 @@ export interface Attempt {
   readonly ms: number;
   /** Why it failed (none when it delivered). */
   readonly error?: RouteError;
+  /** The entry's strategy combination when it is not the plain one (issue 12), as the CLI names it. */
+  readonly strategy?: { readonly dns: string; readonly tls: string };
 }
 
 /**

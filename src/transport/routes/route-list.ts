@@ -30,7 +30,7 @@ export const MAX_ROUTE_LIST_BYTES = MAX_ANSWER;
  * The fields a route has (spec 6), in the order they are written. Signing refuses others;
  * verifying ignores others (a later version may add fields that an older client can do without).
  */
-const SPEC_FIELDS = ['id', 'kind', 'url', 'proxy', 'connect', 'servername', 'ca'] as const;
+const SPEC_FIELDS = ['id', 'kind', 'url', 'proxy', 'connect', 'servername', 'ca', 'dns', 'tls'] as const;
 
 /** A verified route list (spec 6): when it was issued, until when it holds, and its routes. */
 export interface RouteList {

@@ -5,6 +5,7 @@
 import type { RouteSpec } from '../../crypto/center-file.js';
 import { InputError } from '../../errors.js';
 import { isLoopbackHost } from '../host.js';
+import { parseStrategies, type DnsStrategy, type TlsStrategy } from '../strategy/parse.js';
 
 /** How a route reaches the center (spec 6): `direct`, a `mirror`, through an `http-proxy` or through `socks`. */
 export type RouteKind = RouteSpec['kind'];
@@ -35,6 +36,15 @@ export interface Route {
   readonly servername?: string;
   /** PEM trust anchors replacing the system roots for this route. */
   readonly ca?: string;
+  /** The route's own `dns` strategies (spec 6; direct and mirror routes without `connect` only). */
+  readonly dns?: readonly DnsStrategy[];
+  /** The route's own `tls` strategies (spec 6), on any route. */
+  readonly tls?: readonly TlsStrategy[];
+  /**
+   * The one combination a race entry uses (issue 12; src/transport/strategy/combos.ts): set on the
+   * entries expandRoutes makes. None: system DNS and the plain ClientHello, as before strategies.
+   */
+  readonly strategy?: { readonly dns: DnsStrategy; readonly tls: TlsStrategy };
 }
 
 function bad(id: string, why: string): InputError {
@@ -84,6 +94,11 @@ export function parseRoute(spec: RouteSpec): Route {
   if (spec.ca !== undefined && (typeof spec.ca !== 'string' || !spec.ca.includes('-----BEGIN CERTIFICATE-----'))) {
     throw bad(id, 'ca must be PEM certificates');
   }
+  // Throws InputError `bad-strategy` (naming the route) for a bad entry.
+  const strategies = parseStrategies({ dns: spec.dns, tls: spec.tls }, `route ${id}`);
+  // Spec 6: names resolve at the proxy, and a route with `connect` resolves nothing.
+  if (strategies.dns && proxy) throw bad(id, 'dns strategies are for direct and mirror routes');
+  if (strategies.dns && connect) throw bad(id, 'a route with connect resolves nothing: no dns strategies');
   return {
     id,
     kind: spec.kind,
@@ -92,6 +107,7 @@ export function parseRoute(spec: RouteSpec): Route {
     ...(connect ? { connect } : {}),
     ...(spec.servername ? { servername: spec.servername } : {}),
     ...(spec.ca ? { ca: spec.ca } : {}),
+    ...strategies,
   };
 }
 

@@ -30,6 +30,8 @@ export interface TlsOptions {
   readonly ca?: string;
   /** A prepared context instead (e.g. system roots plus a route's CA, cached: see proxy-tls.ts). */
   readonly secureContext?: SecureContext;
+  /** ALPN protocols to offer (default `http/1.1`); empty offers none (DNS-over-TLS, RFC 7858). */
+  readonly alpn?: readonly string[];
 }
 
 /** Starts TLS on an open stream; resolves after the handshake and certificate check. */
@@ -39,7 +41,7 @@ export function upgradeTls(stream: Duplex, opts: TlsOptions, signal: AbortSignal
     ...(isIP(opts.servername) ? {} : { servername: opts.servername }),
     ...(opts.ca ? { ca: opts.ca } : {}),
     ...(opts.secureContext ? { secureContext: opts.secureContext } : {}),
-    ALPNProtocols: ['http/1.1'],
+    ...(opts.alpn?.length === 0 ? {} : { ALPNProtocols: [...(opts.alpn ?? ['http/1.1'])] }),
     // Explicit, so NODE_TLS_REJECT_UNAUTHORIZED=0 cannot switch certificate checks off: a route
     // carries its own trust (spec 6 `ca`), and an unchecked TLS hop is a censor's open door (issue 6).
     rejectUnauthorized: true,

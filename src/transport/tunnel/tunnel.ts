@@ -11,6 +11,7 @@
  * A proxied tunnel never resolves a name locally: neither the center's nor, when chained, the
  * route proxy's (issue 6 finding 1: it is named to the user's proxy, which resolves it).
  */
+import { isIP } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { bareHost } from '../host.js';
 import { dialTcp } from './dial.js';
@@ -18,7 +19,11 @@ import { checkTargetHost, proxyCredentials, proxyEndpoint } from './proxy-common
 import type { Route } from '../routes/route.js';
 import { connectHop } from './connect.js';
 import { loadSocks, socksHop } from './socks.js';
-import { atHop, type HopPlace } from '../outcome.js';
+import { atHop, routeError, type HopPlace } from '../outcome.js';
+import { networkId } from '../race/health-net.js';
+import { ResolverError } from '../strategy/dns-wire.js';
+import { resolveWith } from '../strategy/resolve.js';
+import { dnsLabel } from '../strategy/parse.js';
 import type { RouteHop } from '../../errors.js';
 
 export type Tunnel = (route: Route, signal: AbortSignal) => Promise<Duplex>;
@@ -36,6 +41,27 @@ export function targetOf(route: Route): { host: string; port: number } {
   const host = bareHost(route.url.hostname);
   const port = route.url.port ? Number(route.url.port) : route.url.protocol === 'https:' ? 443 : 80;
   return { host, port };
+}
+
+/**
+ * Where to dial the center on a route without any proxy: the route's own address, or (issue 12,
+ * spec 6) the first address its encrypted resolver gives for the URL's host, IPv4 first. The TLS
+ * name stays the URL's host (request.ts), so a wrong answer fails the certificate check or the
+ * receipt. Never with `connect` (a pinned address resolves nothing) and never through a proxy:
+ * openTunnel calls this only when the route has none.
+ * @throws RouteError `dns` when the resolver fails or gives nothing usable; the signal's reason on abort
+ */
+async function directTarget(route: Route, signal: AbortSignal): Promise<{ host: string; port: number }> {
+  const target = targetOf(route);
+  const dns = route.strategy?.dns;
+  if (!dns || dns.kind === 'system' || route.connect || isIP(target.host)) return target;
+  try {
+    const [first] = await resolveWith(dns, target.host, { signal, network: networkId() });
+    return { host: first!, port: target.port };
+  } catch (err) {
+    if (signal.aborted || !(err instanceof ResolverError)) throw err;
+    throw routeError('dns', 'blocked', 'transport.center.resolver', { resolver: dnsLabel(dns) }, { cause: err, hop: 'center' });
+  }
 }
 
 /** The hop for a proxy, by its scheme (parseProxyUrl admits only http(s): and socks5h:). */
@@ -59,7 +85,13 @@ export const openTunnel: Tunnel = async (route, signal) => {
   if (hops.length > 0) for (const t of targets) checkTargetHost(t.host);
   for (const p of hops) proxyCredentials(p);
   if (hops.some((p) => hopFor(p) === socksHop)) void loadSocks().catch(() => undefined);
-  const first = hops[0] ? proxyEndpoint(hops[0]) : targetOf(route);
+  // Spec 6: with any proxy, names resolve at the proxy and no DNS query leaves directly.
+  let first: { host: string; port: number };
+  try {
+    first = hops[0] ? proxyEndpoint(hops[0]) : await directTarget(route, signal);
+  } catch (err) {
+    throw atHop(err, { hop: 'center' });
+  }
   // Each failure is noted with the hop it happened at (issue 7, build point 4): the first dial is
   // to the first proxy, or to the center; a proxy's answer is that proxy's. The user's proxy is
   // always the first; any other is the route's own.

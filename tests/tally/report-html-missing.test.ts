@@ -2,7 +2,7 @@
  * Without vega (a client-only install, `--omit=optional`), the tally stops before it opens a single
  * envelope, with InputError `center-deps-missing` naming the packages and versions to install.
  */
-import { describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { CENTER_PACKAGES } from '../../src/center/deps.js';
 
@@ -11,6 +11,12 @@ vi.mock('vega', () => {
 });
 
 describe('report.html without vega', () => {
+  // Files share a worker's module graph (vitest.config.ts): a render.js that another file loaded
+  // already holds vega; evaluate it again so that its import meets the mock.
+  beforeEach(() => {
+    vi.resetModules();
+  });
+
   it('loadCharts throws center-deps-missing with what to install', async () => {
     const { loadCharts } = await import('../../src/center/tally/html/render.js');
     const err = await loadCharts().then(() => null, (e: unknown) => e);

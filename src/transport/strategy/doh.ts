@@ -7,11 +7,10 @@
  * Contract: resolves with the answer's bytes (HTTP 200, a DNS message of at most 65,535 bytes), or
  * rejects with the signal's reason when it aborts, or a ResolverError `transport` otherwise.
  */
-import type { Socket } from 'node:net';
 import { exchange } from '../http.js';
-import { dialTcp, upgradeTls } from '../tunnel/dial.js';
 import { MAX_MESSAGE, ResolverError } from './dns-wire.js';
 import type { ResolverAddress } from './parse.js';
+import { withResolver } from './resolver-conn.js';
 
 const TYPE = 'application/dns-message';
 
@@ -22,10 +21,7 @@ export function dohUrl(r: ResolverAddress): URL {
 
 /** Sends one DNS query to the resolver and returns its answer's bytes (unchecked: dns-wire.ts reads them). */
 export async function dohQuery(r: ResolverAddress, query: Uint8Array, signal: AbortSignal): Promise<Buffer> {
-  let tcp: Socket | undefined;
-  try {
-    tcp = await dialTcp(r.host, r.port, signal);
-    const tls = await upgradeTls(tcp, { servername: r.name, identity: r.name, ...(r.ca ? { ca: r.ca } : {}) }, signal);
+  return withResolver(r, 'dns-over-https', signal, async (tls) => {
     // exchange() reads at most 64 KiB and destroys the socket at the end (one query, one socket).
     const res = await exchange(tls, dohUrl(r), { method: 'POST', headers: { 'content-type': TYPE, accept: TYPE }, body: query }, signal);
     if (res.status !== 200) throw new ResolverError('transport', `the resolver answered HTTP ${res.status}`);
@@ -35,11 +31,5 @@ export async function dohQuery(r: ResolverAddress, query: Uint8Array, signal: Ab
     }
     if (res.body.length > MAX_MESSAGE) throw new ResolverError('transport', 'the resolver answered more than a dns message');
     return res.body;
-  } catch (err) {
-    if (signal.aborted) throw signal.reason;
-    if (err instanceof ResolverError) throw err;
-    throw new ResolverError('transport', `dns-over-https failed: ${(err as Error)?.message ?? String(err)}`, { cause: err });
-  } finally {
-    tcp?.destroy();
-  }
+  });
 }

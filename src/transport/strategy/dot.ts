@@ -8,12 +8,11 @@
  * signal's reason when it aborts, or a ResolverError (`not-answer` for an answer with an id not
  * asked, `transport` otherwise).
  */
-import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { raceSignal } from '../deadline.js';
-import { dialTcp, upgradeTls } from '../tunnel/dial.js';
 import { ResolverError } from './dns-wire.js';
 import type { ResolverAddress } from './parse.js';
+import { withResolver } from './resolver-conn.js';
 
 function frame(q: Uint8Array): Buffer {
   const b = Buffer.alloc(2 + q.length);
@@ -59,22 +58,16 @@ function readAnswers(tls: TLSSocket, ids: readonly number[]): Promise<Buffer[]> 
 export async function dotQuery(r: ResolverAddress, queries: readonly Uint8Array[], signal: AbortSignal): Promise<Buffer[]> {
   const ids = queries.map((q) => (q[0]! << 8) | q[1]!);
   if (new Set(ids).size !== ids.length) throw new RangeError('dns-over-tls queries need distinct ids');
-  let tls: TLSSocket | undefined;
-  let tcp: Socket | undefined;
-  try {
-    tcp = await dialTcp(r.host, r.port, signal);
-    // No ALPN: RFC 7858 defines none, and a server that lists other protocols may refuse one it does not know.
-    tls = await upgradeTls(tcp, { servername: r.name, identity: r.name, alpn: [], ...(r.ca ? { ca: r.ca } : {}) }, signal);
-    const answers = readAnswers(tls, ids);
-    tls.write(Buffer.concat(queries.map(frame)));
-    const t = tls;
-    return await raceSignal(answers, signal, () => t.destroy());
-  } catch (err) {
-    if (signal.aborted) throw signal.reason;
-    if (err instanceof ResolverError) throw err;
-    throw new ResolverError('transport', `dns-over-tls failed: ${(err as Error)?.message ?? String(err)}`, { cause: err });
-  } finally {
-    tls?.destroy();
-    tcp?.destroy();
-  }
+  // No ALPN: RFC 7858 defines none, and a server that lists other protocols may refuse one it does not know.
+  return withResolver(
+    r,
+    'dns-over-tls',
+    signal,
+    (tls) => {
+      const answers = readAnswers(tls, ids);
+      tls.write(Buffer.concat(queries.map(frame)));
+      return raceSignal(answers, signal, () => tls.destroy());
+    },
+    [],
+  );
 }

@@ -41,6 +41,25 @@ export function pad(json: Uint8Array): Uint8Array {
 }
 
 /**
+ * The OR of every byte of `b` from `start` on, reading all of them: four at a time where they are
+ * aligned (a bench/tally finding: the byte loop over up to 16 KiB of padding cost a tenth of the
+ * box; whole words make it a quarter of that).
+ */
+function orBytes(b: Uint8Array, start: number): number {
+  let acc = 0;
+  let i = start;
+  for (; i < b.length && (b.byteOffset + i) % 4 !== 0; i++) acc |= b[i]!;
+  const words = (b.length - i) >>> 2;
+  if (words > 0) {
+    const w = new Uint32Array(b.buffer, b.byteOffset + i, words);
+    for (let j = 0; j < words; j++) acc |= w[j]!;
+    i += words * 4;
+  }
+  for (; i < b.length; i++) acc |= b[i]!;
+  return acc;
+}
+
+/**
  * Reverses {@link pad} on an opened box. A statement in a larger bucket than it needs is accepted (spec 3).
  * The checks run on authenticated bytes (after the box opened), so their timing tells an attacker nothing
  * it did not write itself; the zero check still reads every byte.
@@ -56,8 +75,6 @@ export function unpad(padded: Uint8Array): Uint8Array {
   }
   const length = new DataView(padded.buffer, padded.byteOffset, padded.length).getUint32(0, false);
   if (length === 0 || length > padded.length - LENGTH_PREFIX) throw new EnvelopeError('bad-length-prefix');
-  let acc = 0;
-  for (let i = LENGTH_PREFIX + length; i < padded.length; i++) acc |= padded[i]!;
-  if (acc !== 0) throw new EnvelopeError('bad-padding');
+  if (orBytes(padded, LENGTH_PREFIX + length) !== 0) throw new EnvelopeError('bad-padding');
   return padded.slice(LENGTH_PREFIX, LENGTH_PREFIX + length);
 }

@@ -131,10 +131,11 @@ function addTo(map: Map<string, number>, key: string, n: number): void {
 const sorted = (m: Map<string, number>): Array<readonly [string, number]> => [...m].sort((a, b) => byteOrder(a[0], b[0]));
 
 /**
- * The figures of a counted log (spec 8), from its entries in any order.
+ * The figures of a counted log (spec 8), from its entries in any order. An item with `statements`
+ * stands for that many entries of the same fields, its numbers their sums (the tally's cells).
  * @param milestoneStep the step of the milestone lines (a positive safe integer)
  */
-export function countedFigures(entries: Iterable<CountedEntry>, milestoneStep: number = DEFAULT_MILESTONE_STEP): CountedFigures {
+export function countedFigures(entries: Iterable<CountedFields & { readonly statements?: number }>, milestoneStep: number = DEFAULT_MILESTONE_STEP): CountedFigures {
   if (!Number.isSafeInteger(milestoneStep) || milestoneStep < 1) throw new RangeError(`milestoneStep must be a positive integer, got ${milestoneStep}`);
   let statements = 0;
   let people = 0;
@@ -143,7 +144,7 @@ export function countedFigures(entries: Iterable<CountedEntry>, milestoneStep: n
   const sectors = new Map<string, number>();
   const weeks = new Map<string, number>();
   for (const e of entries) {
-    statements++;
+    statements += e.statements ?? 1;
     people += e.people;
     orgs.CCP += e.ccp;
     orgs.CYL += e.cyl;

@@ -1,34 +1,121 @@
 /**
  * One run's batch of the counted log (wire spec 8): the statements new since the last run as
  * counted entries, sectors of small cells suppressed, sorted by (week, tag) in byte order so that
- * the order says nothing about arrival.
+ * the order says nothing about arrival. Built from the tally's records (`record.ts`), whose plain
+ * string order is that order, and the run's cells (`sums.ts`), which decide suppression.
  */
-import { byteOrder, type CountedEntry } from '../../log/counted.js';
-import type { OpenedStatement } from './open.js';
+import { publishedCell, Sums, type Cells } from './sums.js';
+export { SECTOR_CELL_MIN } from './sums.js';
+import { countedLine, parseRecord } from './record.js';
+import { UNIT, type UnitJob } from './roots.js';
 
-/** Spec 8: a sector is published only when at least this many entries of the batch share region, sector and week. */
-export const SECTOR_CELL_MIN = 10;
-
-/** The (region, sector, week) cell of a statement, for suppression. */
-export function sectorCell(s: Pick<OpenedStatement, 'region' | 'sector' | 'week'>): string {
-  return `${s.region} ${s.sector} ${s.week}`;
+/** The sums of a run's records (a committed run read back; the running tally sums them as it goes). */
+export function sumsOf(records: readonly string[]): Sums {
+  const sums = new Sums();
+  for (const r of records) sums.add(parseRecord(r));
+  return sums;
 }
 
-/** The batch's entries in log order. */
-export function buildBatch(statements: readonly OpenedStatement[]): CountedEntry[] {
-  const cells = new Map<string, number>();
-  for (const s of statements) if (s.sector !== '-') cells.set(sectorCell(s), (cells.get(sectorCell(s)) ?? 0) + 1);
-  const entries = statements.map(
-    (s): CountedEntry => ({
-      tag: s.tag,
-      week: s.week,
-      people: s.people,
-      ccp: s.ccp,
-      cyl: s.cyl,
-      cyp: s.cyp,
-      region: s.region,
-      sector: s.sector !== '-' && (cells.get(sectorCell(s)) ?? 0) >= SECTOR_CELL_MIN ? s.sector : '-',
-    }),
-  );
-  return entries.sort((a, b) => byteOrder(a.week, b.week) || byteOrder(a.tag, b.tag));
+/**
+ * `records` in the counted log's order: (week, tag), which is their plain string order (they
+ * start with the 8-character week and the tag; ASCII, so UTF-16 code units and bytes agree).
+ * Bucketed by week and the tag's first two digits before sorting (a bench/tally finding: one
+ * sort of a million strings took several seconds; small buckets take a fraction of that).
+ */
+export function* sortedRecords(records: readonly string[]): Generator<string> {
+  const buckets = new Map<string, string[]>();
+  for (const r of records) {
+    const key = r.slice(0, 11);
+    const b = buckets.get(key);
+    if (b) b.push(r);
+    else buckets.set(key, [r]);
+  }
+  // Bucket by bucket: the first lines are written (and hashed) before the last bucket is sorted.
+  for (const key of [...buckets.keys()].sort()) {
+    const b = buckets.get(key)!;
+    if (b.length > 1) b.sort();
+    yield* b;
+  }
+}
+
+/**
+ * The bytes of `counted/entries` as they are built, in shared memory. Each time {@link UNIT} more
+ * lines are written, `onUnit` gets their byte range, so the opening threads hash a unit while the
+ * next one is formatted (`roots.ts`).
+ */
+export class EntriesText {
+  #buf: Buffer;
+  #unitStart = 0;
+  /** Lines so far. */
+  lines = 0;
+  /** Bytes so far. */
+  length = 0;
+
+  /**
+   * @param expected lines expected (sizes the buffer: ~160 bytes a line)
+   * @param onUnit called with each unit's bytes (the buffer's current shared view) and range
+   */
+  constructor(expected: number, readonly onUnit?: (bytes: Uint8Array, unit: UnitJob) => void) {
+    this.#buf = Buffer.from(new SharedArrayBuffer(Math.max(1 << 16, expected * 160)));
+  }
+
+  /** Appends a line (ASCII: spec 8's entry text) and its newline. */
+  push(line: string): void {
+    const need = this.length + line.length + 1;
+    if (need > this.#buf.length) {
+      // Grown by half again, at least to fit. A unit handed out before keeps the old memory.
+      const bigger = Buffer.from(new SharedArrayBuffer(Math.max(need, Math.floor(this.#buf.length * 1.5))));
+      this.#buf.copy(bigger, 0, 0, this.length);
+      this.#buf = bigger;
+    }
+    this.#buf.write(line, this.length, 'latin1');
+    this.#buf[this.length + line.length] = 0x0a;
+    this.length = need;
+    if (++this.lines % UNIT === 0) this.#unit();
+  }
+
+  #unit(): void {
+    if (this.length > this.#unitStart) this.onUnit?.(this.#buf, { start: this.#unitStart, end: this.length });
+    this.#unitStart = this.length;
+  }
+
+  /** The bytes, in shared memory; hands out the last (partial) unit. */
+  finish(): Buffer {
+    this.#unit();
+    return this.#buf.subarray(0, this.length);
+  }
+}
+
+/**
+ * Appends a batch's entry lines (spec 8's text) to `text` in log order, each sector published or
+ * `-` as the batch's cells decide.
+ */
+export function appendBatch(text: EntriesText, records: readonly string[], cells: Cells): void {
+  // Published `<region>\t<sector>` by week (records come sorted by week: one lookup of a week's set).
+  const published = new Map<string, Set<string>>();
+  for (const [key, c] of cells) {
+    if (!publishedCell(key, c)) continue;
+    const week = key.slice(0, key.indexOf('\t'));
+    let set = published.get(week);
+    if (!set) published.set(week, (set = new Set()));
+    set.add(key.slice(week.length + 1));
+  }
+  let lastWeek = '';
+  let weekSet: Set<string> | undefined;
+  const isPublished = (week: string, regionSector: string) => {
+    if (week !== lastWeek) {
+      lastWeek = week;
+      weekSet = published.get(week);
+    }
+    return weekSet?.has(regionSector) ?? false;
+  };
+  for (const r of sortedRecords(records)) text.push(countedLine(r, isPublished));
+}
+
+/** A batch's entry lines (spec 8's text, no newline) in log order (tests; the tally appends to an EntriesText). */
+export function batchLines(records: readonly string[], cells: Cells): string[] {
+  const text = new EntriesText(records.length);
+  appendBatch(text, records, cells);
+  const bytes = text.finish();
+  return bytes.length === 0 ? [] : bytes.toString('latin1').slice(0, -1).split('\n');
 }

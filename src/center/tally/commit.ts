@@ -11,16 +11,18 @@ import writeFileAtomic from 'write-file-atomic';
 import { toBase64 } from '../../crypto/base64.js';
 import type { NoteSigner } from '../../crypto/note.js';
 import { signCheckpoint } from '../../log/checkpoint.js';
-import { countedFigures, formatCountedEntry, tallyNoteBody, REJECTED_REASONS } from '../../log/counted.js';
+import { countedFigures, tallyNoteBody, REJECTED_REASONS } from '../../log/counted.js';
 import { StreamingRoot } from '../../log/recount.js';
-import { countedRootAside } from './root.js';
 import type { IntakeDb } from '../sqlite-db.js';
-import { buildBatch } from './batch.js';
-import type { OpenedStatement } from './open.js';
+import { appendBatch, EntriesText, sumsOf } from './batch.js';
+import type { OpenPool } from './pool.js';
+import { rootOfUnits } from './roots.js';
+import type { Hash } from '../../log/merkle.js';
+import { Sums, weightedEntries } from './sums.js';
 import { privateReport } from './private.js';
 import { buildReport, checkInvariants, reportTables } from './report.js';
-import { reportHtml } from './html/index.js';
-import type { TallyOptions, TallyResult } from './run.js';
+import { reportCharts, reportHtml } from './html/index.js';
+import type { Likely, TallyOptions, TallyResult } from './run.js';
 import { InputError } from '../../errors.js';
 import { englishText } from './messages.js';
 import type { JournalChunk, JournalHeader, StateDir, TallyState } from './state.js';
@@ -32,10 +34,16 @@ export interface CommitInput {
   readonly committed: TallyState;
   readonly header: JournalHeader;
   readonly chunks: readonly JournalChunk[];
-  /** The statements of each committed run, run 1 first. */
-  readonly previous: readonly OpenedStatement[][];
+  /** This run's sums (`sums.ts`). */
+  readonly sums: Sums;
+  /** Likely duplicates' tags (`run.ts` Likely), every run (with --private). */
+  readonly likely: Likely;
+  /** The records of each committed run, run 1 first. */
+  readonly previous: readonly string[][];
   readonly center: string;
   readonly signer: NoteSigner;
+  /** The opening threads, which hash the counted log. */
+  readonly pool: OpenPool;
   readonly step: number;
   readonly resumed: boolean;
   readonly threads: number;
@@ -43,7 +51,7 @@ export interface CommitInput {
   readonly stateDir: string;
 }
 
-async function writeFiles(dir: string, files: Record<string, string>, mode?: number): Promise<void> {
+async function writeFiles(dir: string, files: Record<string, string | Buffer>, mode?: number): Promise<void> {
   for (const [name, text] of Object.entries(files)) {
     await mkdir(dirname(join(dir, name)), { recursive: true, ...(mode ? { mode: 0o700 } : {}) });
     await writeFileAtomic(join(dir, name), text, mode ? { mode } : {});
@@ -68,58 +76,70 @@ function receivedRoot(db: IntakeDb, size: number): Uint8Array {
 /** Finishes a run (see the file comment). */
 export async function commit(c: CommitInput): Promise<TallyResult> {
   const out = c.opts.outDir;
-  const thisRun = c.chunks.flatMap((ch) => ch.counted);
+  const thisRun = c.chunks.flatMap((ch) => ch.records);
   const rejected = { ...c.committed.rejected };
   const details: Record<string, number> = { ...c.committed.details };
   for (const ch of c.chunks) {
     for (const r of REJECTED_REASONS) rejected[r] += ch.rejected[r];
     for (const [k, n] of Object.entries(ch.details)) details[k] = (details[k] ?? 0) + n;
   }
-  // Each run's batch is rebuilt from its statements: the counted log is a function of the state.
-  const earlier = c.previous.flatMap((run) => buildBatch(run));
-  const batch = buildBatch(thisRun);
-  const entries = [...earlier, ...batch];
-  const before = earlier.map(formatCountedEntry);
-  const lines = [...before, ...batch.map(formatCountedEntry)];
-  const entriesText = lines.length === 0 ? '' : `${lines.join('\n')}\n`;
-  // Hashed on another thread while this one counts and builds the reports.
-  const rootAside = countedRootAside(entriesText);
-  rootAside.catch(() => {}); // awaited below; a failure before then must not be unhandled
-  const published = await readFile(join(out, 'counted', 'entries'), 'utf8').catch((err: NodeJS.ErrnoException) => {
+  // Each run's batch is rebuilt from its records: the counted log is a function of the state.
+  const earlier = c.previous.map((run) => sumsOf(run));
+  const units: Array<Promise<Hash>> = [];
+  const text = new EntriesText(thisRun.length + c.previous.reduce((n, r) => n + r.length, 0), (bytes, unit) => {
+    const p = c.pool.unitRoot(bytes, unit);
+    p.catch(() => {}); // awaited below; a failure before then must not be unhandled
+    units.push(p);
+  });
+  c.previous.forEach((run, i) => appendBatch(text, run, earlier[i]!.cells));
+  const beforeCount = text.lines;
+  const beforeBytes = text.length;
+  appendBatch(text, thisRun, c.sums.cells);
+  const size = text.lines;
+  const appended = size - beforeCount;
+  const entriesBytes = text.finish();
+  // Hashed by the opening threads, unit by unit as the lines were written, while this one builds the reports.
+  const rootAside = Promise.all(units).then(rootOfUnits);
+  rootAside.catch(() => {});
+  const published = await readFile(join(out, 'counted', 'entries')).catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'ENOENT') return null;
     throw err;
   });
-  const beforeText = before.map((l) => `${l}\n`).join('');
   // Append-only (spec 8): what --out already publishes must be this log's prefix.
-  if (published !== null && published !== beforeText && published !== entriesText) {
+  const same = (n: number) => published !== null && published.length === n && Buffer.compare(published, entriesBytes.subarray(0, n)) === 0;
+  if (published !== null && !same(beforeBytes) && !same(entriesBytes.length)) {
     throw new InputError('bad-tally-state', englishText('center.tally.other-log', { dir: out, state: c.stateDir }), {
       key: 'center.tally.other-log',
       params: { dir: out, state: c.stateDir },
       field: '--out',
     });
   }
+  // Built while the root is hashed.
+  let privateFiles: Record<string, string> | null = null;
+  if (c.opts.privateDir) {
+    const all = new Sums();
+    for (const s of [...earlier, c.sums]) all.addSums(s);
+    privateFiles = privateReport(all, c.likely, details);
+  }
+  // Every figure is a sum over entries, so over each batch's cells as published (see sums.ts).
+  const entries = [...earlier, c.sums].flatMap((s) => weightedEntries(s.cells));
   const figures = countedFigures(entries, c.step);
   const received = { size: c.header.end, root: toBase64(receivedRoot(c.db, c.header.end)) };
-  const privateFiles = c.opts.privateDir ? privateReport([...c.previous.flat(), ...thisRun], details) : null;
+  const fieldsWith = (root: string) => ({ center: c.center, counted: { size, root }, received, ...figures, rejected, milestoneStep: c.step });
+  // The charts (figures only) are drawn while the opening threads hash the counted log.
+  const charts = await reportCharts(buildReport(fieldsWith(''), entries));
   const root = await rootAside;
-  const checkpoint = signCheckpoint(c.signer, { origin: `${c.center}/counted`, size: lines.length, root });
-  const fields = {
-    center: c.center,
-    counted: { size: lines.length, root: toBase64(root) },
-    received,
-    ...figures,
-    rejected,
-    milestoneStep: c.step,
-  };
+  const checkpoint = signCheckpoint(c.signer, { origin: `${c.center}/counted`, size, root });
+  const fields = fieldsWith(toBase64(root));
   const note = c.signer.sign(tallyNoteBody(fields));
   const report = buildReport(fields, entries);
   checkInvariants(report);
   // Rendered before anything is written: a missing chart package stops the run with nothing half-published.
-  const html = await reportHtml(report);
+  const html = await reportHtml(report, charts);
 
   await c.state.writeRun(c.header.run);
   await writeFiles(out, {
-    'counted/entries': entriesText,
+    'counted/entries': entriesBytes,
     'counted/checkpoint': checkpoint,
     'tally.note': note,
     'tally.json': `${JSON.stringify(report, null, 2)}\n`,
@@ -132,7 +152,7 @@ export async function commit(c: CommitInput): Promise<TallyResult> {
   return {
     report,
     note,
-    appended: batch.length,
+    appended,
     tallied: c.header.end - c.header.start,
     resumed: c.resumed,
     threads: c.threads,

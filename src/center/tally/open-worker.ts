@@ -5,29 +5,41 @@
  * envelope with libsodium (or the reference opener) and answers with what the counts need.
  *
  * Protocol: workerData `{ keys: BoxKey[], today, names, db }`; each `{ id, from, count }` gets
- * `{ id, to, results: OpenResult[] }` (to: one past the last index read), or `{ id, error }` for a
- * bug or a hole in the log (never for a bad envelope).
+ * `{ id, range: OpenedRange }` (the valid statements as one string of records, rejected counts and
+ * cell sums: little to clone), or `{ id, error }` for a bug or a hole in the log (never for a bad
+ * envelope). At the commit the same threads hash the counted log: `{ id, bytes, units }` (bytes in
+ * shared memory) gets `{ id, roots }`.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { IntakeDb } from '../sqlite-db.js';
-import { openRange, referenceOpener, sodiumOpener, type BoxKey, type OpenResult } from './open.js';
+import { openRange, referenceOpener, sodiumOpener, type BoxKey, type OpenedRange } from './open.js';
+import { unitRoot, type UnitJob } from './roots.js';
 
 export interface OpenJob {
   readonly id: number;
   readonly from: number;
   readonly count: number;
 }
-export type OpenAnswer = { readonly id: number; readonly to: number; readonly results: OpenResult[] } | { readonly id: number; readonly error: string };
+/** Hash units of the counted log (`roots.ts`) in shared memory: answered with their roots. */
+export interface RootsJob {
+  readonly id: number;
+  readonly bytes: Uint8Array;
+  readonly units: readonly UnitJob[];
+}
+export type OpenAnswer =
+  | { readonly id: number; readonly range: OpenedRange }
+  | { readonly id: number; readonly roots: Uint8Array[] }
+  | { readonly id: number; readonly error: string };
 
 const port = parentPort;
 if (port) {
   const data = workerData as { keys: BoxKey[]; today: string; names: boolean; db: string };
   const open = sodiumOpener(data.keys) ?? referenceOpener(data.keys);
   const db = new IntakeDb(data.db, { readonly: true });
-  port.on('message', (job: OpenJob) => {
+  port.on('message', (job: OpenJob | RootsJob) => {
     try {
-      const { to, results } = openRange(db, job.from, job.count, open, data.today, data.names);
-      port.postMessage({ id: job.id, to, results } satisfies OpenAnswer);
+      if ('units' in job) port.postMessage({ id: job.id, roots: job.units.map((u) => unitRoot(job.bytes, u)) } satisfies OpenAnswer);
+      else port.postMessage({ id: job.id, range: openRange(db, job.from, job.count, open, data.today, data.names) } satisfies OpenAnswer);
     } catch (err) {
       port.postMessage({ id: job.id, error: err instanceof Error ? (err.stack ?? err.message) : String(err) } satisfies OpenAnswer);
     }

@@ -9,16 +9,14 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { IntakeDb } from '../sqlite-db.js';
-import { openRange, referenceOpener, sodiumOpener, type BoxKey, type OpenResult } from './open.js';
-import type { OpenAnswer, OpenJob } from './open-worker.js';
+import { openRange, referenceOpener, sodiumOpener, type BoxKey, type OpenedRange } from './open.js';
+import type { OpenAnswer, OpenJob, RootsJob } from './open-worker.js';
+import { unitRoot, type UnitJob } from './roots.js';
+import type { Hash } from '../../log/merkle.js';
 
 const WORKER_URL = new URL('./open-worker.js', import.meta.url);
 
-/** A range of the received log, opened: one past its last index, and a result per entry. */
-export interface OpenedRange {
-  readonly to: number;
-  readonly results: OpenResult[];
-}
+export type { OpenedRange } from './open.js';
 
 /** Opens ranges of the received log; `open` resolves in any order, but each with its own range's results. */
 export interface OpenPool {
@@ -28,6 +26,8 @@ export interface OpenPool {
   readonly opener: 'libsodium' | 'tweetnacl';
   /** Opens received entries [from, from + count) (fewer at the end of the log). */
   open(from: number, count: number): Promise<OpenedRange>;
+  /** The subtree root of a unit of the counted log's lines (`roots.ts`), `bytes` in shared memory. */
+  unitRoot(bytes: Uint8Array, unit: UnitJob): Promise<Hash>;
   close(): Promise<void>;
 }
 
@@ -49,6 +49,7 @@ function inlinePool(opts: PoolOptions): OpenPool {
     threads: 0,
     opener: fast ? 'libsodium' : 'tweetnacl',
     open: async (from, count) => openRange(db, from, count, open, opts.today, opts.names),
+    unitRoot: async (bytes, unit) => unitRoot(bytes, unit),
     close: async () => db.close(),
   };
 }
@@ -59,7 +60,7 @@ export function startPool(opts: PoolOptions): OpenPool {
   if (n === 0 || !existsSync(fileURLToPath(WORKER_URL))) return inlinePool(opts);
   const workerData = { keys: opts.keys.map((k) => ({ publicKey: k.publicKey, secretKey: k.secretKey })), today: opts.today, names: opts.names, db: opts.db };
   const workers = Array.from({ length: n }, () => new Worker(WORKER_URL, { workerData }));
-  const waiting = new Map<number, { resolve(r: OpenedRange): void; reject(e: Error): void }>();
+  const waiting = new Map<number, { resolve(r: OpenAnswer): void; reject(e: Error): void }>();
   let failure: Error | undefined;
   const fail = (err: Error) => {
     failure ??= err;
@@ -71,7 +72,7 @@ export function startPool(opts: PoolOptions): OpenPool {
       const p = waiting.get(a.id);
       waiting.delete(a.id);
       if ('error' in a) p?.reject(new Error(`tally worker: ${a.error}`));
-      else p?.resolve({ to: a.to, results: a.results });
+      else p?.resolve(a);
     });
     w.on('error', fail);
     w.on('exit', (code) => {
@@ -79,17 +80,27 @@ export function startPool(opts: PoolOptions): OpenPool {
     });
   }
   let next = 0;
+  const ask = (job: OpenJob | RootsJob, worker: Worker) =>
+    new Promise<OpenAnswer>((resolve, reject) => {
+      waiting.set(job.id, { resolve, reject });
+      worker.postMessage(job);
+    });
   return {
     threads: n,
     // The workers load sodium-native the same way; it loads here if and only if it loads there.
     opener: sodiumOpener(opts.keys) ? 'libsodium' : 'tweetnacl',
-    open(from, count) {
-      if (failure) return Promise.reject(failure);
+    async open(from, count) {
+      if (failure) throw failure;
       const id = next++;
-      return new Promise<OpenedRange>((resolve, reject) => {
-        waiting.set(id, { resolve, reject });
-        workers[id % n]!.postMessage({ id, from, count } satisfies OpenJob);
-      });
+      const a = await ask({ id, from, count }, workers[id % n]!);
+      return (a as { range: OpenedRange }).range;
+    },
+    async unitRoot(bytes, unit) {
+      if (failure) throw failure;
+      if (!(bytes.buffer instanceof SharedArrayBuffer)) throw new TypeError('unitRoot: the bytes must be in shared memory');
+      const id = next++;
+      const a = await ask({ id, bytes, units: [unit] }, workers[id % n]!);
+      return new Uint8Array((a as { roots: Uint8Array[] }).roots[0]!);
     },
     // The workers stay referenced while the tally awaits them (unref'd, the process would exit
     // mid-await); the tally always closes the pool, also when it fails.

@@ -4,50 +4,44 @@
  * aliases, group sizes, a daily series, and why envelopes were rejected in detail.
  */
 import { byteOrder } from '../../log/counted.js';
-import type { OpenedStatement } from './open.js';
 import { csv } from './report.js';
+import type { Count, Sums } from './sums.js';
 
-function count<K extends string | number>(m: Map<K, { statements: number; people: number }>, key: K, people: number): void {
-  const c = m.get(key) ?? { statements: 0, people: 0 };
-  c.statements++;
-  c.people += people;
-  m.set(key, c);
-}
+const rows = <K extends string | number>(m: ReadonlyMap<K, Count>, cmp: (a: K, b: K) => number) =>
+  [...m].filter(([, c]) => c.statements !== 0).sort((a, b) => cmp(a[0], b[0]));
 
-const rows = <K extends string | number>(m: Map<K, { statements: number; people: number }>, cmp: (a: K, b: K) => number) =>
-  [...m].sort((a, b) => cmp(a[0], b[0]));
-
-/** The private tables by file name (CSV) and `private.json`. */
-export function privateReport(statements: Iterable<OpenedStatement>, details: Readonly<Record<string, number>>): Record<string, string> {
-  const cells = new Map<string, { statements: number; people: number }>();
-  const sectors = new Map<string, { statements: number; people: number }>();
-  const channels = new Map<string, { statements: number; people: number }>();
-  const sizes = new Map<number, { statements: number; people: number }>();
-  const days = new Map<string, { statements: number; people: number }>();
-  const same = new Map<string, { date: string; region: string; names: readonly string[]; tags: string[] }>();
-  const groups = new Set<string>();
-  let real = 0;
-  let alias = 0;
-  for (const s of statements) {
-    count(cells, `${s.region},${s.week},${s.sector}`, s.people);
-    count(sectors, s.sector, s.people);
-    count(channels, s.channel, s.people);
-    count(sizes, s.people, s.people);
-    count(days, s.date, s.people);
-    real += s.realNames;
-    alias += s.people - s.realNames;
-    if (s.group) groups.add(s.group.split(' ')[0]!);
-    if (s.names) {
-      const names = s.names.length > 1 ? [...s.names].sort(byteOrder) : s.names;
-      // Same people, same place, same day, in different statements: likely one withdrawal sent twice.
-      // U+0000 separates: no name, region or date holds a control character (spec 2).
-      const key = `${s.date}\u0000${s.region}\u0000${names.join('\u0000')}`;
-      const hit = same.get(key) ?? { date: s.date, region: s.region, names, tags: [] };
-      hit.tags.push(s.tag);
-      same.set(key, hit);
+/**
+ * The private tables by file name (CSV) and `private.json`, from every run's sums and the tags of
+ * the statements by region and `<date>\t<names sorted>` (`record.ts` likelyKey).
+ */
+export function privateReport(sums: Sums, likely: ReadonlyMap<string, ReadonlyMap<string, string | readonly string[]>>, details: Readonly<Record<string, number>>): Record<string, string> {
+  const cells = new Map<string, Count>();
+  const sectors = new Map<string, Count>();
+  for (const [key, c] of sums.cells) {
+    if (c.statements === 0) continue;
+    const [week, region, sector] = key.split('\t') as [string, string, string];
+    const cell = `${region},${week},${sector}`;
+    const a = cells.get(cell) ?? { statements: 0, people: 0 };
+    a.statements += c.statements;
+    a.people += c.people;
+    cells.set(cell, a);
+    const b = sectors.get(sector) ?? { statements: 0, people: 0 };
+    b.statements += c.statements;
+    b.people += c.people;
+    sectors.set(sector, b);
+  }
+  const { channels, sizes, days, real, alias } = sums;
+  const groups = [...sums.groups.values()].filter((n) => n > 0).length;
+  // Same people, same place, same day, in different statements: likely one withdrawal sent twice.
+  const same: Array<{ date: string; region: string; names: readonly string[]; tags: readonly string[] }> = [];
+  for (const [region, byTail] of likely) {
+    for (const [tail, tags] of byTail) {
+      if (typeof tags === 'string') continue;
+      const [date, ...names] = tail.split('\t') as [string, ...string[]];
+      same.push({ date, region, names, tags });
     }
   }
-  const dupes = [...same.values()].filter((d) => d.tags.length > 1).sort((a, b) => byteOrder(a.date, b.date) || byteOrder(a.region, b.region));
+  const dupes = same.sort((a, b) => byteOrder(a.date, b.date) || byteOrder(a.region, b.region));
   let cumulative = 0;
   const daily = rows(days, byteOrder).map(([date, c]) => [date, c.people, c.statements, (cumulative += c.people)] as const);
   const json = {
@@ -58,7 +52,7 @@ export function privateReport(statements: Iterable<OpenedStatement>, details: Re
     channels: Object.fromEntries(rows(channels, byteOrder)),
     names: { real, alias },
     groupSizes: Object.fromEntries(rows(sizes, (a, b) => a - b)),
-    splitGroups: groups.size,
+    splitGroups: groups,
     daily: daily.map(([date, people, statements, cumulativePeople]) => ({ date, people, statements, cumulativePeople })),
     rejectedDetails: details,
   };

@@ -3,7 +3,8 @@
  * computed from the counted entries (so anyone can recompute it), plus the rejected counts and the
  * received log's size and root of the note.
  */
-import { countedFigures, type CountedEntry, type TallyNote } from '../../log/counted.js';
+import { countedFigures, type TallyNote } from '../../log/counted.js';
+import type { CountedFields } from '../../statement/counted.js';
 import { countryName, provinceName } from '../../statement/regions.js';
 
 /** Mainland China, Hong Kong, Macau, Taiwan, abroad (issue 10: the invariant's five parts). */
@@ -41,12 +42,15 @@ export interface TallyReport {
   readonly weekly: ReadonlyArray<{ week: string; people: number; statements: number; cumulativePeople: number; cumulativeStatements: number }>;
 }
 
+/** An entry of the counted log, or the sums of `statements` entries of the same fields. */
+export type ReportEntry = CountedFields & { readonly statements?: number };
+
 /** The report of a tally note's figures and its counted entries. */
-export function buildReport(note: Omit<TallyNote, 'weeks'>, entries: readonly CountedEntry[]): TallyReport {
+export function buildReport(note: Omit<TallyNote, 'weeks'>, entries: readonly ReportEntry[]): TallyReport {
   const f = countedFigures(entries, note.milestoneStep);
-  const statementsBy = (key: (e: CountedEntry) => string) => {
+  const statementsBy = (key: (e: ReportEntry) => string) => {
     const m = new Map<string, number>();
-    for (const e of entries) m.set(key(e), (m.get(key(e)) ?? 0) + 1);
+    for (const e of entries) m.set(key(e), (m.get(key(e)) ?? 0) + (e.statements ?? 1));
     return m;
   };
   const regionStatements = statementsBy((e) => e.region);

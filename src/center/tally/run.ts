@@ -13,11 +13,13 @@ import { InputError } from '../../errors.js';
 import { englishText } from './messages.js';
 import { DEFAULT_MILESTONE_STEP } from '../../log/counted.js';
 import { IntakeDb } from '../sqlite-db.js';
-import type { OpenedStatement } from './open.js';
+import type { Sums } from './sums.js';
+import { sumsOf } from './batch.js';
+import { likelyKey, parseRecord, recordId, recordTag } from './record.js';
 import { startPool, type OpenedRange, type OpenPool } from './pool.js';
 import { commit } from './commit.js';
 import type { TallyReport } from './report.js';
-import { EMPTY_REJECTED, StateDir, badState, type JournalChunk, type JournalHeader } from './state.js';
+import { StateDir, badState, type JournalChunk, type JournalHeader } from './state.js';
 import { loadCharts } from './html/render.js';
 
 /** Options of {@link runTally}. */
@@ -36,7 +38,7 @@ export interface TallyOptions {
   readonly milestoneStep?: number;
   /** Opening threads (default: the machine's parallelism; 0 opens on the calling thread). */
   readonly threads?: number;
-  /** Received entries per journal line (default 1024). */
+  /** Received entries per chunk: an opening job and a journal chunk (default 2048). */
   readonly chunk?: number;
   /** Stops the run between chunks (it resumes where it stopped on the next run). */
   readonly signal?: AbortSignal;
@@ -109,28 +111,42 @@ export async function runTally(opts: TallyOptions): Promise<TallyResult> {
     };
     if (!resumed) await state.begin(header);
     const chunks: JournalChunk[] = resumed?.chunks ?? [];
-    const previous: OpenedStatement[][] = [];
+    const previous: string[][] = [];
     for (let run = 1; run <= committed.runs; run++) previous.push(await state.run(run));
     // Dedup (spec 8): the first in the received log counts, across runs too.
     const ids = new Set<string>();
     const tags = new Set<string>();
-    for (const s of [...previous.flat(), ...chunks.flatMap((c) => c.counted)]) {
-      ids.add(s.id);
-      tags.add(s.tag);
-    }
+    const remember = (records: readonly string[]) => {
+      for (const r of records) {
+        ids.add(recordId(r));
+        tags.add(recordTag(r));
+      }
+    };
+    for (const run of previous) remember(run);
+    for (const c of chunks) remember(c.records);
+    // This run's sums: those of the chunks a resumed run already journaled, then summed as it goes.
+    const resumedRecords = chunks.flatMap((c) => c.records);
+    const sums = sumsOf(resumedRecords);
+    // Likely duplicates (private: same day, region and people) over every run, by record.
+    const likely: Likely = new Map();
+    if (opts.privateDir !== undefined) for (const records of [...previous, resumedRecords]) for (const r of records) noteLikely(likely, r);
     const at = chunks.at(-1)?.to ?? header.start;
     const pool = startPool({ db: join(opts.dataDir, DB_FILE), keys: [{ publicKey: box.publicKey, secretKey: box.secretKey }], today: header.today, names: opts.privateDir !== undefined, ...(opts.threads !== undefined ? { threads: opts.threads } : {}) });
     try {
-      await tallyRange(pool, state, { from: at, end: header.end, chunk: opts.chunk ?? 1024, ids, tags, chunks, opts });
+      await tallyRange(pool, state, { from: at, end: header.end, chunk: opts.chunk ?? DEFAULT_CHUNK, ids, tags, chunks, sums, likely, opts });
+      await state.closeJournal();
+      return await commit({ opts, db, state, committed, header, chunks, sums, likely, previous, center, signer: new NoteSigner(tally.name, tally.secretKey), step, resumed: resumed !== null, threads: pool.threads, opener: pool.opener, stateDir, pool });
     } finally {
       await pool.close();
       await state.closeJournal();
     }
-    return await commit({ opts, db, state, committed, header, chunks, previous, center, signer: new NoteSigner(tally.name, tally.secretKey), step, resumed: resumed !== null, threads: pool.threads, opener: pool.opener, stateDir });
   } finally {
     db.close();
   }
 }
+
+/** Received entries per chunk (an opening job and a journal chunk). */
+const DEFAULT_CHUNK = 2048;
 
 interface RangeJob {
   readonly from: number;
@@ -139,7 +155,27 @@ interface RangeJob {
   readonly ids: Set<string>;
   readonly tags: Set<string>;
   readonly chunks: JournalChunk[];
+  readonly sums: Sums;
+  readonly likely: Likely;
   readonly opts: TallyOptions;
+}
+
+/**
+ * Likely duplicates' tags by region, then by `<date>\t<names sorted>` (`record.ts` likelyKey): one
+ * tag (most keys: no allocation per statement), or the tags in counted order.
+ */
+export type Likely = Map<string, Map<string, string | string[]>>;
+
+/** Files a counted record under its likely-duplicate key (records without names have none). */
+function noteLikely(likely: Likely, record: string): void {
+  const key = likelyKey(record);
+  if (key === undefined) return;
+  let byTail = likely.get(key[0]);
+  if (!byTail) likely.set(key[0], (byTail = new Map()));
+  const tags = byTail.get(key[1]);
+  if (tags === undefined) byTail.set(key[1], recordTag(record));
+  else if (typeof tags === 'string') byTail.set(key[1], [tags, recordTag(record)]);
+  else tags.push(recordTag(record));
 }
 
 /**
@@ -148,7 +184,8 @@ interface RangeJob {
  */
 async function tallyRange(pool: OpenPool, state: StateDir, job: RangeJob): Promise<void> {
   const inflight: Array<{ from: number; results: Promise<OpenedRange> }> = [];
-  const depth = Math.max(2, pool.threads * 2);
+  // Enough chunks ahead that the threads never wait on the journal's fsync.
+  const depth = Math.max(2, pool.threads * 4);
   let next = job.from;
   const fill = () => {
     while (inflight.length < depth && next < job.end) {
@@ -163,25 +200,32 @@ async function tallyRange(pool: OpenPool, state: StateDir, job: RangeJob): Promi
   fill();
   for (let head = inflight.shift(); head; head = inflight.shift()) {
     job.opts.signal?.throwIfAborted();
-    const { to, results } = await head.results;
-    const chunk: JournalChunk = { from: head.from, to, counted: [], rejected: EMPTY_REJECTED(), details: {} };
-    const note = (detail: string) => (chunk.details[detail] = (chunk.details[detail] ?? 0) + 1);
-    for (const r of results) {
-      if (!r.ok) {
-        chunk.rejected[r.reason]++;
-        note(`${r.reason}:${r.detail}`);
-      } else if (job.ids.has(r.statement.id) || job.tags.has(r.statement.tag)) {
+    const r = await head.results;
+    const chunk: JournalChunk = { from: head.from, to: r.to, records: [], rejected: { duplicate: 0, ...r.rejected }, details: r.details };
+    const all = r.valid === 0 ? [] : r.records.split('\n');
+    let dropped = false;
+    for (const rec of all) {
+      const id = recordId(rec);
+      const tag = recordTag(rec);
+      if (job.ids.has(id) || job.tags.has(tag)) {
         chunk.rejected.duplicate++;
-        note(job.ids.has(r.statement.id) ? 'duplicate:id' : 'duplicate:tag');
+        const d = job.ids.has(id) ? 'duplicate:id' : 'duplicate:tag';
+        chunk.details[d] = (chunk.details[d] ?? 0) + 1;
+        // The opening thread summed it into the chunk's sums: take it out again.
+        job.sums.add(parseRecord(rec), -1);
+        dropped = true;
       } else {
-        job.ids.add(r.statement.id);
-        job.tags.add(r.statement.tag);
-        chunk.counted.push(r.statement);
+        job.ids.add(id);
+        job.tags.add(tag);
+        chunk.records.push(rec);
+        if (job.opts.privateDir !== undefined) noteLikely(job.likely, rec);
       }
     }
-    await state.append(chunk);
+    job.sums.addData(r.sums);
+    // Without duplicates the thread's text is the journal's as it is.
+    await state.append(chunk, dropped ? undefined : r.records);
     job.chunks.push(chunk);
-    job.opts.onProgress?.(to, job.end);
+    job.opts.onProgress?.(r.to, job.end);
     fill();
   }
 }

@@ -3,11 +3,13 @@
  *
  *   state.json          committed: the received entries tallied (`done`), runs, rejected totals
  *   runs/<n>.jsonl      run n's journal as committed: the statements it counted (dedup of later runs)
- *   journal.jsonl       the run in progress: a header line, then one line per chunk of the received log
+ *   journal.jsonl       the run in progress: a header line, then each chunk of the received log
  *
- * A run appends one fsync'd line per chunk to the journal; an interrupted run replays it (a cut
- * last line is dropped) and goes on from the next chunk, with the header's end and day, so the
- * result is the one of an uninterrupted run. `state.json` is written last (atomically): it is the
+ * A chunk (version 2) is a JSON line `{"from","to","n","rejected","details"}` followed by its `n`
+ * counted statements, a record (`record.ts`) a line. A run appends each chunk, fsync'd, to the
+ * journal; an interrupted run replays it (a cut last chunk is dropped) and goes on from the next
+ * chunk, with the header's end and day, so the result is the one of an uninterrupted run. Version
+ * 1 journals and run files (a chunk a JSON line with its statements as objects) are still read. `state.json` is written last (atomically): it is the
  * commit point, and every file written before it is a pure function of the state and the journal.
  * The folder holds ids and days (with `--private`, names): it is never published.
  */
@@ -18,6 +20,7 @@ import { InputError } from '../../errors.js';
 import { englishText } from './messages.js';
 import type { RejectedReason } from '../../log/counted.js';
 import type { OpenedStatement } from './open.js';
+import { formatRecord } from './record.js';
 
 /** The committed state (`state.json`). */
 export interface TallyState {
@@ -34,7 +37,8 @@ export interface TallyState {
 
 /** The journal's first line: the run's fixed bounds and day. */
 export interface JournalHeader {
-  readonly v: 1;
+  /** 2 (records); 1 was a chunk a JSON line. */
+  readonly v: 1 | 2;
   readonly run: number;
   readonly start: number;
   readonly end: number;
@@ -46,7 +50,8 @@ export interface JournalHeader {
 export interface JournalChunk {
   readonly from: number;
   readonly to: number;
-  readonly counted: OpenedStatement[];
+  /** The statements it counted, as records (`record.ts`), in received-log order. */
+  readonly records: string[];
   readonly rejected: Record<RejectedReason, number>;
   /** For the private report: why each envelope was rejected, by the opener's specific reason. */
   readonly details: Record<string, number>;
@@ -89,17 +94,23 @@ export class StateDir {
   }
 
   /**
-   * The statements counted by run `run`, in the order they were counted. A run file is the run's
-   * journal (a header line, then chunks); files of earlier versions hold a statement a line.
+   * The records (`record.ts`) of the statements counted by run `run`, in the order they were
+   * counted. A run file is the run's journal (a header line, then chunks); files of the first
+   * version hold a statement a line.
    */
-  async run(run: number): Promise<OpenedStatement[]> {
+  async run(run: number): Promise<string[]> {
     const text = await readFile(this.#runFile(run), 'utf8').catch((err: NodeJS.ErrnoException) => {
       throw err.code === 'ENOENT' ? badState('center.tally.state-damaged', { dir: this.dir, file: `runs/${run}.jsonl` }) : err;
     });
-    const lines = text.split('\n').filter((l) => l !== '');
+    const lines = text.split('\n');
+    lines.pop();
     const first = lines.length > 0 ? (JSON.parse(lines[0]!) as Partial<JournalHeader>) : undefined;
-    if (first?.v === 1 && first.run === run && typeof first.end === 'number') return lines.slice(1).flatMap((l) => (JSON.parse(l) as JournalChunk).counted);
-    return lines.map((l) => JSON.parse(l) as OpenedStatement);
+    if ((first?.v === 1 || first?.v === 2) && first.run === run && typeof first.end === 'number') {
+      const chunks = readChunks(lines);
+      if (chunks.cut) throw badState('center.tally.state-damaged', { dir: this.dir, file: `runs/${run}.jsonl` });
+      return chunks.chunks.flatMap((c) => c.records);
+    }
+    return lines.map((l) => formatRecord(JSON.parse(l) as OpenedStatement));
   }
 
   #runFile(run: number): string {
@@ -146,19 +157,19 @@ export class StateDir {
       await this.clear();
       return null;
     }
-    if (header.v !== 1 || header.run !== state.runs + 1 || header.start !== state.done) {
+    if ((header.v !== 1 && header.v !== 2) || header.run !== state.runs + 1 || header.start !== state.done) {
       await this.clear();
       return null;
     }
-    const chunks = lines.slice(1).map((l) => JSON.parse(l) as JournalChunk);
+    const { chunks, whole } = readChunks(lines);
     let at = header.start;
     for (const c of chunks) {
       if (c.from !== at) throw badState('center.tally.state-damaged', { dir: this.dir, file: 'journal.jsonl' });
       at = c.to;
     }
-    // Drop a cut last line so that the next append starts a line of its own.
-    const whole = lines.reduce((n, l) => n + Buffer.byteLength(l) + 1, 0);
-    if (whole !== Buffer.byteLength(text)) await truncate(this.#path('journal.jsonl'), whole);
+    // Drop a cut last chunk so that the next append starts a chunk of its own.
+    const bytes = lines.slice(0, whole).reduce((n, l) => n + Buffer.byteLength(l) + 1, 0);
+    if (bytes !== Buffer.byteLength(text)) await truncate(this.#path('journal.jsonl'), bytes);
     return { header, chunks };
   }
 
@@ -170,10 +181,15 @@ export class StateDir {
   /** The journal, open for appending while a run goes on (one open for the run, not per chunk). */
   #journal: FileHandle | null = null;
 
-  /** Appends one chunk, durably, before the run goes on. */
-  async append(chunk: JournalChunk): Promise<void> {
+  /**
+   * Appends one chunk, durably, before the run goes on. `text` is its records joined by newlines
+   * when the caller has them so (an opening thread's answer), to be written without joining again.
+   */
+  async append(chunk: JournalChunk, text?: string): Promise<void> {
     this.#journal ??= await open(this.#path('journal.jsonl'), 'a', 0o600);
-    await this.#journal.appendFile(`${JSON.stringify(chunk)}\n`);
+    const head = JSON.stringify({ from: chunk.from, to: chunk.to, n: chunk.records.length, rejected: chunk.rejected, details: chunk.details });
+    const body = chunk.records.length === 0 ? '' : `${text ?? chunk.records.join('\n')}\n`;
+    await this.#journal.appendFile(`${head}\n${body}`);
     await this.#journal.datasync();
   }
 
@@ -189,4 +205,34 @@ export class StateDir {
     await this.closeJournal();
     await rm(this.#path('journal.jsonl'), { force: true });
   }
+}
+
+/**
+ * The chunks of a journal's lines (the header first): version 2 chunks (a JSON line, then `n`
+ * record lines) and version 1 chunks (one JSON line with `counted` statements). `whole` is the
+ * number of lines up to the end of the last whole chunk; `cut` tells that lines follow it.
+ */
+function readChunks(lines: readonly string[]): { chunks: JournalChunk[]; whole: number; cut: boolean } {
+  const chunks: JournalChunk[] = [];
+  let i = 1;
+  let whole = 1;
+  while (i < lines.length) {
+    let c: { from: number; to: number; n?: number; counted?: OpenedStatement[]; rejected: JournalChunk['rejected']; details: JournalChunk['details'] };
+    try {
+      c = JSON.parse(lines[i]!) as typeof c;
+    } catch {
+      break;
+    }
+    let records: string[];
+    if (Array.isArray(c.counted)) {
+      records = c.counted.map(formatRecord);
+      i += 1;
+    } else if (typeof c.n === 'number' && i + 1 + c.n <= lines.length) {
+      records = lines.slice(i + 1, i + 1 + c.n);
+      i += 1 + c.n;
+    } else break;
+    chunks.push({ from: c.from, to: c.to, records, rejected: c.rejected, details: c.details });
+    whole = i;
+  }
+  return { chunks, whole, cut: whole < lines.length };
 }

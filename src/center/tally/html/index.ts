@@ -15,12 +15,23 @@ export { loadCharts, renderChart } from './render.js';
  * @throws InputError `center-deps-missing` when vega or vega-lite is not installed; Error when a
  * chart fails to render.
  */
-export async function reportHtml(r: TallyReport): Promise<string> {
-  const rendered = {} as Record<Lang, RenderedChart[]>;
+export async function reportHtml(r: TallyReport, rendered?: ReportCharts): Promise<string> {
+  return page(r, rendered ?? (await reportCharts(r)));
+}
+
+/** The charts of report.html in both languages (they show figures, not the logs' roots). */
+export type ReportCharts = Record<Lang, RenderedChart[]>;
+
+/**
+ * The rendered charts of a report: the slow part of report.html, which the tally draws while the
+ * counted log is hashed (the charts use the figures only, never the roots).
+ */
+export async function reportCharts(r: TallyReport): Promise<ReportCharts> {
+  const rendered = {} as ReportCharts;
   // One chart at a time: vega's text-width hook is global, and the charts are small.
   for (const lang of LANGS) {
     rendered[lang] = [];
     for (const c of charts(lang, r)) rendered[lang].push({ id: c.id, svg: c.spec ? await renderChart(c.spec) : null });
   }
-  return page(r, rendered);
+  return rendered;
 }

@@ -1,0 +1,162 @@
+/**
+ * The tally's records (src/center/tally/record.ts), its journal (state.ts) and its sums (sums.ts):
+ * what a million counted statements are kept as between the opening threads and the commit.
+ */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { batchLines, sumsOf } from '../../src/center/tally/batch.js';
+import type { OpenedStatement } from '../../src/center/tally/open.js';
+import { formatRecord, likelyKey, parseRecord, recordId, recordTag } from '../../src/center/tally/record.js';
+import { StateDir, type JournalChunk } from '../../src/center/tally/state.js';
+import { Sums, weightedEntries } from '../../src/center/tally/sums.js';
+import { byteOrder, countedFigures, formatCountedEntry } from '../../src/log/counted.js';
+import { seeded } from '../harness/prng.js';
+
+const hex = (rand: () => number, n: number) => Array.from({ length: n }, () => '0123456789abcdef'[Math.floor(rand() * 16)]).join('');
+
+function statements(n: number, seed: number, names: boolean): OpenedStatement[] {
+  const rand = seeded(seed);
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;
+  return Array.from({ length: n }, (): OpenedStatement => {
+    const people = 1 + Math.floor(rand() * 4);
+    const ccp = Math.floor(rand() * (people + 1));
+    return {
+      id: hex(rand, 32),
+      tag: hex(rand, 64),
+      week: pick(['2005-W16', '2005-W17', '2006-W01', '2004-W53']),
+      people,
+      ccp,
+      cyl: Math.floor(rand() * (people + 1)),
+      cyp: 0,
+      region: pick(['CN-110000', 'CN-210000', 'HK', 'US']),
+      sector: pick(['-', 'education', 'military']),
+      date: pick(['2005-04-20', '2005-04-21', '2006-01-02']),
+      channel: pick(['web', 'phone']),
+      realNames: Math.floor(rand() * (people + 1)),
+      ...(rand() < 0.2 ? { group: `${hex(rand, 32)} 1/2` } : {}),
+      ...(names ? { names: Array.from({ length: people }, (_, i) => pick(['张三', 'Li Wei', '王 五', `友${i}`])) } : {}),
+    };
+  });
+}
+
+describe('tally records', () => {
+  it('round-trip every field, names sorted, and put id and tag where dedup reads them', () => {
+    for (const s of statements(300, 101, true)) {
+      const r = formatRecord(s);
+      expect(r).not.toMatch(/\n/);
+      const back = parseRecord(r);
+      expect(back).toEqual({ ...s, names: [...s.names!].sort(byteOrder) });
+      expect(recordId(r)).toBe(s.id);
+      expect(recordTag(r)).toBe(s.tag);
+      expect(likelyKey(r)).toEqual([s.region, `${s.date}\t${[...s.names!].sort(byteOrder).join('\t')}`]);
+    }
+    const plain = statements(50, 102, false);
+    for (const s of plain) {
+      expect(parseRecord(formatRecord(s))).toEqual(s);
+      expect(likelyKey(formatRecord(s))).toBeUndefined();
+    }
+  });
+
+  it('sort as the counted log orders its batch (week, then tag) and format its entries with suppression', () => {
+    const sts = statements(2000, 103, false);
+    const records = sts.map(formatRecord);
+    const sums = sumsOf(records);
+    const lines = batchLines([...records], sums.cells);
+    // The reference: entries built one by one, sectors of cells under 10 statements suppressed.
+    const cell = (s: OpenedStatement) => `${s.week} ${s.region} ${s.sector}`;
+    const size = new Map<string, number>();
+    for (const s of sts) size.set(cell(s), (size.get(cell(s)) ?? 0) + 1);
+    const want = sts
+      .map((s) => ({ ...s, sector: s.sector !== '-' && size.get(cell(s))! >= 10 ? s.sector : '-' }))
+      .sort((a, b) => byteOrder(a.week, b.week) || byteOrder(a.tag, b.tag))
+      .map(formatCountedEntry);
+    expect(lines).toEqual(want);
+    expect(lines.some((l) => l.endsWith('sector=-'))).toBe(true);
+    expect(lines.some((l) => l.endsWith('sector=education'))).toBe(true);
+    // The figures from the cells are those of the entries.
+    const entries = want.map((l) => {
+      const m = /^(\S+) week=(\S+) people=(\d+) ccp=(\d+) cyl=(\d+) cyp=(\d+) region=(\S+) sector=(\S+)$/.exec(l)!;
+      return { tag: m[1]!, week: m[2]!, people: +m[3]!, ccp: +m[4]!, cyl: +m[5]!, cyp: +m[6]!, region: m[7]!, sector: m[8]! };
+    });
+    expect(countedFigures(weightedEntries(sums.cells), 500)).toEqual(countedFigures(entries, 500));
+  });
+
+  it('sums of a chunk cross a thread as data, and a dropped duplicate comes out again', () => {
+    const sts = statements(400, 104, false);
+    const whole = new Sums();
+    for (const s of sts) whole.add(s);
+    const a = new Sums();
+    const b = new Sums();
+    for (const [i, s] of sts.entries()) (i % 2 ? a : b).add(s);
+    const merged = new Sums();
+    merged.addData(a.data());
+    merged.addData(b.data());
+    merged.add(sts[0]!);
+    merged.add(sts[0]!, -1);
+    const byCell = (c: Sums) => weightedEntries(c.cells).map((e) => JSON.stringify(e)).sort();
+    expect(byCell(merged)).toEqual(byCell(whole));
+    expect([merged.real, merged.alias]).toEqual([whole.real, whole.alias]);
+    expect([...merged.channels].sort()).toEqual([...whole.channels].sort());
+    expect([...merged.days].sort()).toEqual([...whole.days].sort());
+    expect([...merged.groups].filter(([, n]) => n > 0).length).toBe(sts.filter((s) => s.group).length);
+  });
+});
+
+describe('tally journal', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'sealpost-journal-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const chunk = (from: number, sts: OpenedStatement[]): JournalChunk => ({
+    from,
+    to: from + sts.length + 1,
+    records: sts.map(formatRecord),
+    rejected: { duplicate: 0, invalid: 1, undecryptable: 0 },
+    details: { 'invalid:bad-json': 1 },
+  });
+
+  it('resumes from the last whole chunk when a kill cut one in its records, and keeps appending after it', async () => {
+    const state = new StateDir(join(dir, 'cut'));
+    const committed = await state.load('c.test');
+    const sts = statements(30, 105, true);
+    const header = { v: 2 as const, run: 1, start: 0, end: 100, today: '2026-11-30' };
+    await state.begin(header);
+    const first = chunk(0, sts.slice(0, 10));
+    await state.append(first);
+    await state.append(chunk(first.to, sts.slice(10, 20)));
+    await state.closeJournal();
+    const file = join(dir, 'cut', 'journal.jsonl');
+    const text = await readFile(file, 'utf8');
+    // Cut inside the second chunk's fifth record.
+    const lines = text.split('\n');
+    const cutAt = lines.slice(0, 2 + 10 + 1 + 4).join('\n').length + 1 + 20;
+    await writeFile(file, text.slice(0, cutAt));
+    const resumed = await state.resume(committed);
+    expect(resumed?.header).toEqual(header);
+    expect(resumed?.chunks).toEqual([first]);
+    expect((await readFile(file, 'utf8')).length).toBe(lines.slice(0, 12).join('\n').length + 1);
+    const next = chunk(first.to, sts.slice(20, 30));
+    await state.append(next);
+    await state.closeJournal();
+    expect((await state.resume(committed))?.chunks).toEqual([first, next]);
+  });
+
+  it('reads the run files and journals of the first version (a chunk a JSON line of statement objects)', async () => {
+    const state = new StateDir(join(dir, 'v1'));
+    await state.load('c.test');
+    const sts = statements(12, 106, true);
+    const v1 = (from: number, part: OpenedStatement[]) =>
+      JSON.stringify({ from, to: from + part.length, counted: part, rejected: { duplicate: 0, invalid: 0, undecryptable: 0 }, details: {} });
+    await writeFile(join(dir, 'v1', 'runs', '1.jsonl'), `${JSON.stringify({ v: 1, run: 1, start: 0, end: 12, today: '2026-11-30' })}\n${v1(0, sts.slice(0, 5))}\n${v1(5, sts.slice(5))}\n`);
+    expect(await state.run(1)).toEqual(sts.map(formatRecord));
+    // The oldest form: a statement a line.
+    await writeFile(join(dir, 'v1', 'runs', '2.jsonl'), sts.map((s) => `${JSON.stringify(s)}\n`).join(''));
+    expect(await state.run(2)).toEqual(sts.map(formatRecord));
+  });
+});

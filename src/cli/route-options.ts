@@ -11,7 +11,7 @@ import type { ActionEnv } from './context.js';
 import { loadCenter } from './home.js';
 import { InputError, namingField } from '../errors.js';
 import type { StrategyPlan } from '../transport/strategy/combos.js';
-import { parseDnsStrategy, parseTlsStrategy, type DnsStrategy, type Strategies, type TlsStrategy } from '../transport/strategy/parse.js';
+import { bad, parseDnsStrategy, parseTlsStrategy, type DnsStrategy, type Strategies, type TlsStrategy } from '../transport/strategy/parse.js';
 
 /** Commander's collector for repeatable options. */
 export const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
@@ -42,6 +42,8 @@ export interface RouteFlags {
 /** `name@ip:port` (a resolver given with its address: wire spec 6) → a dns entry. Throws InputError `bad-strategy`. */
 export function resolverFlag(kind: 'https' | 'tls', text: string): DnsStrategy {
   const at = text.lastIndexOf('@');
+  // Without its address the resolver would be looked up by name: say how to give it.
+  if (at <= 0) throw bad(kind === 'https' ? '--doh' : '--dot', JSON.stringify(text), 'give it as <name>@<ip>:<port>');
   return parseDnsStrategy({ [kind]: { name: at > 0 ? text.slice(0, at) : '', address: text.slice(at + 1) } }, kind === 'https' ? '--doh' : '--dot');
 }
 

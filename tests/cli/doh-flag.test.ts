@@ -79,6 +79,17 @@ describe('submit --doh', () => {
     expect(doh.queries()).toBe(before);
   });
 
+  it('says how to give a resolver without its address, in both languages', async () => {
+    for (const [lang, want] of [['en', '<name>@<ip>:<port>'], ['zh-CN', '请写成 <域名>@<IP>:<端口>']] as const) {
+      for (const flag of ['--doh', '--dot']) {
+        const r = await sealpost(['submit', '--lang', lang, '--home', join(tmp, 'home-4'), '--center', file, flag, RESOLVER_NAME, ...statement], { env });
+        expect(r.code).toBe(2);
+        expect(r.stderr).toContain(flag);
+        expect(r.stderr).toContain(want);
+      }
+    }
+  });
+
   it('names the flag in the user\'s language', async () => {
     const r = await sealpost(['submit', '--lang', 'zh-CN', '--home', join(tmp, 'home-3'), '--center', file, '--dot', 'x@y', ...statement], { env });
     expect(r.code).toBe(2);

@@ -76,6 +76,7 @@ export const REASONS: readonly (readonly [RegExp, string])[] = [
   [/^system takes no fields$/, 'system 不接受任何字段'],
   [/^unknown resolver kind (.*)$/, '未知的解析服务器类型 $1'],
   [/^name must be a host name$/, 'name 必须是域名'],
+  [/^give it as <name>@<ip>:<port>$/, '请写成 <域名>@<IP>:<端口>'],
   [/^address must be ip:port \(an IP address, never a name\)$/, 'address 必须是 IP:端口（IP 地址，不能是域名）'],
   [/^(dns|tls) must be an array$/, '$1 必须是数组'],
   [/^(dns|tls) must not be empty$/, '$1 不能为空'],

@@ -50,7 +50,8 @@ const MAX_CUT = 16384;
 /** Bounds the race (issue 12 point 2): at most this many entries per list. */
 export const MAX_ENTRIES = 8;
 
-function bad(where: string, entry: string, why: string): InputError {
+/** The InputError `bad-strategy` for `entry` of `where` (a flag or a file's field), with why. */
+export function bad(where: string, entry: string, why: string): InputError {
   return new InputError('bad-strategy', `${where}: strategy ${entry}: ${why}`, { key: 'transport.strategy.bad', params: { where, entry, why } });
 }
 

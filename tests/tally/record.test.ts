@@ -6,13 +6,21 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { batchLines, sumsOf } from '../../src/center/tally/batch.js';
+import { appendBatch, EntriesText, sumsOf } from '../../src/center/tally/batch.js';
 import type { OpenedStatement } from '../../src/center/tally/open.js';
 import { formatRecord, likelyKey, parseRecord, recordId, recordTag } from '../../src/center/tally/record.js';
 import { StateDir, type JournalChunk } from '../../src/center/tally/state.js';
-import { Sums, weightedEntries } from '../../src/center/tally/sums.js';
+import { Sums, weightedEntries, type Cells } from '../../src/center/tally/sums.js';
 import { byteOrder, countedFigures, formatCountedEntry } from '../../src/log/counted.js';
 import { seeded } from '../harness/prng.js';
+
+/** A batch's entry lines as the tally writes them into counted/entries. */
+function batchLines(records: readonly string[], cells: Cells): string[] {
+  const text = new EntriesText(records.length);
+  appendBatch(text, records, cells);
+  const bytes = text.finish();
+  return bytes.length === 0 ? [] : bytes.toString('latin1').slice(0, -1).split('\n');
+}
 
 const hex = (rand: () => number, n: number) => Array.from({ length: n }, () => '0123456789abcdef'[Math.floor(rand() * 16)]).join('');
 

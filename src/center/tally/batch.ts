@@ -111,11 +111,3 @@ export function appendBatch(text: EntriesText, records: readonly string[], cells
   };
   for (const r of sortedRecords(records)) text.push(countedLine(r, isPublished));
 }
-
-/** A batch's entry lines (spec 8's text, no newline) in log order (tests; the tally appends to an EntriesText). */
-export function batchLines(records: readonly string[], cells: Cells): string[] {
-  const text = new EntriesText(records.length);
-  appendBatch(text, records, cells);
-  const bytes = text.finish();
-  return bytes.length === 0 ? [] : bytes.toString('latin1').slice(0, -1).split('\n');
-}

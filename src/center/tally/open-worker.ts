@@ -7,8 +7,8 @@
  * Protocol: workerData `{ keys: BoxKey[], today, names, db }`; each `{ id, from, count }` gets
  * `{ id, range: OpenedRange }` (the valid statements as one string of records, rejected counts and
  * cell sums: little to clone), or `{ id, error }` for a bug or a hole in the log (never for a bad
- * envelope). At the commit the same threads hash the counted log: `{ id, bytes, units }` (bytes in
- * shared memory) gets `{ id, roots }`.
+ * envelope). At the commit the same threads hash the counted log: `{ id, bytes, unit }` (bytes in
+ * shared memory) gets `{ id, root }`.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { IntakeDb } from '../sqlite-db.js';
@@ -20,15 +20,15 @@ export interface OpenJob {
   readonly from: number;
   readonly count: number;
 }
-/** Hash units of the counted log (`roots.ts`) in shared memory: answered with their roots. */
+/** Hash a unit of the counted log (`roots.ts`) in shared memory: answered with its root. */
 export interface RootsJob {
   readonly id: number;
   readonly bytes: Uint8Array;
-  readonly units: readonly UnitJob[];
+  readonly unit: UnitJob;
 }
 export type OpenAnswer =
   | { readonly id: number; readonly range: OpenedRange }
-  | { readonly id: number; readonly roots: Uint8Array[] }
+  | { readonly id: number; readonly root: Uint8Array }
   | { readonly id: number; readonly error: string };
 
 const port = parentPort;
@@ -38,7 +38,7 @@ if (port) {
   const db = new IntakeDb(data.db, { readonly: true });
   port.on('message', (job: OpenJob | RootsJob) => {
     try {
-      if ('units' in job) port.postMessage({ id: job.id, roots: job.units.map((u) => unitRoot(job.bytes, u)) } satisfies OpenAnswer);
+      if ('unit' in job) port.postMessage({ id: job.id, root: unitRoot(job.bytes, job.unit) } satisfies OpenAnswer);
       else port.postMessage({ id: job.id, range: openRange(db, job.from, job.count, open, data.today, data.names) } satisfies OpenAnswer);
     } catch (err) {
       port.postMessage({ id: job.id, error: err instanceof Error ? (err.stack ?? err.message) : String(err) } satisfies OpenAnswer);

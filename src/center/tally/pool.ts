@@ -99,8 +99,8 @@ export function startPool(opts: PoolOptions): OpenPool {
       if (failure) throw failure;
       if (!(bytes.buffer instanceof SharedArrayBuffer)) throw new TypeError('unitRoot: the bytes must be in shared memory');
       const id = next++;
-      const a = await ask({ id, bytes, units: [unit] }, workers[id % n]!);
-      return new Uint8Array((a as { roots: Uint8Array[] }).roots[0]!);
+      const a = await ask({ id, bytes, unit }, workers[id % n]!);
+      return new Uint8Array((a as { root: Uint8Array }).root);
     },
     // The workers stay referenced while the tally awaits them (unref'd, the process would exit
     // mid-await); the tally always closes the pool, also when it fails.

@@ -80,13 +80,6 @@ export function unitRoot(bytes: Uint8Array, job: UnitJob): Hash {
   return foldRight(hashes);
 }
 
-/** Splits entries bytes whose line starts are known into units of {@link UNIT} lines. */
-export function unitJobs(lineStarts: readonly number[], end: number): UnitJob[] {
-  const jobs: UnitJob[] = [];
-  for (let i = 0; i < lineStarts.length; i += UNIT) jobs.push({ start: lineStarts[i]!, end: i + UNIT < lineStarts.length ? lineStarts[i + UNIT]! : end });
-  return jobs;
-}
-
 /** The log's root from its units' roots in order (all full but the last; see the file comment). */
 export function rootOfUnits(roots: readonly Hash[]): Hash {
   if (roots.length === 0) return EMPTY_ROOT;

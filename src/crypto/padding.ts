@@ -69,12 +69,21 @@ function orBytes(b: Uint8Array, start: number): number {
  *   RangeError when its length is not one of the buckets (a caller bug: the box length was checked before).
  */
 export function unpad(padded: Uint8Array): Uint8Array {
+  return unpadView(padded).slice();
+}
+
+/**
+ * {@link unpad} without the copy: the JSON bytes as a view of `padded` (the tally, which opens into
+ * one reused buffer and zeroes it after each statement).
+ * @throws as {@link unpad}
+ */
+export function unpadView(padded: Uint8Array): Uint8Array {
   assertBytes('padded', padded);
   if (!(BUCKETS as readonly number[]).includes(padded.length)) {
     throw new RangeError(`padded: expected one of ${BUCKETS.join(', ')} bytes, got ${padded.length}`);
   }
-  const length = new DataView(padded.buffer, padded.byteOffset, padded.length).getUint32(0, false);
+  const length = ((padded[0]! << 24) | (padded[1]! << 16) | (padded[2]! << 8) | padded[3]!) >>> 0;
   if (length === 0 || length > padded.length - LENGTH_PREFIX) throw new EnvelopeError('bad-length-prefix');
   if (orBytes(padded, LENGTH_PREFIX + length) !== 0) throw new EnvelopeError('bad-padding');
-  return padded.slice(LENGTH_PREFIX, LENGTH_PREFIX + length);
+  return padded.subarray(LENGTH_PREFIX, LENGTH_PREFIX + length);
 }

@@ -6,9 +6,9 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appendBatch, EntriesText, sumsOf } from '../../src/center/tally/batch.js';
+import { appendBatch, bucketSorted, EntriesText, sortedRecords, sumsOf } from '../../src/center/tally/batch.js';
 import type { OpenedStatement } from '../../src/center/tally/open.js';
-import { formatRecord, likelyKey, parseRecord, recordId, recordTag } from '../../src/center/tally/record.js';
+import { formatRecord, likelyKey, parseRecord, recordFromV2, recordId, recordTag } from '../../src/center/tally/record.js';
 import { StateDir, type JournalChunk } from '../../src/center/tally/state.js';
 import { Sums, weightedEntries, type Cells } from '../../src/center/tally/sums.js';
 import { byteOrder, countedFigures, formatCountedEntry } from '../../src/log/counted.js';
@@ -91,6 +91,44 @@ describe('tally records', () => {
     expect(countedFigures(weightedEntries(sums.cells), 500)).toEqual(countedFigures(entries, 500));
   });
 
+  it('sort by week then tag with 64-bit keys: ties of 28 tag bits, weeks across years, as the bucketed sort', () => {
+    const base = statements(3000, 107, false);
+    // Ten records whose tags share their first 7 digits (the key's 28 bits) in one week, in reverse tag order.
+    const tied = Array.from({ length: 10 }, (_, i) => ({ ...base[i]!, week: '2005-W17', tag: `abcdef0${(9 - i).toString(16)}${base[i]!.tag.slice(8)}` }));
+    const sts = [...tied, ...base.slice(10), { ...base[0]!, id: 'f'.repeat(32), tag: '0'.repeat(64), week: '2004-W53' }];
+    const records = sts.map(formatRecord);
+    const sorted = [...sortedRecords(records)];
+    const want = [...sts].sort((a, b) => byteOrder(a.week, b.week) || byteOrder(a.tag, b.tag)).map(formatRecord);
+    expect(sorted).toEqual(want);
+    expect([...bucketSorted(records)]).toEqual(want);
+    expect(sorted[0]).toBe(formatRecord(sts.at(-1)!));
+    const run = sorted.filter((r) => recordTag(r).startsWith('abcdef0'));
+    expect(run.map((r) => recordTag(r).slice(7, 8))).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+  });
+
+  it('write entries a batch at a time, their length right between batches and across units', () => {
+    const units: Array<[number, number]> = [];
+    const text = new EntriesText(10, (_bytes, u) => units.push([u.start, u.end]));
+    const lines = Array.from({ length: 16384 + 70 }, (_, i) => `line ${i}`);
+    let bytes = 0;
+    for (const [i, l] of lines.entries()) {
+      text.push(l);
+      bytes += l.length + 1;
+      if (i % 1000 === 7) expect(text.length).toBe(bytes);
+    }
+    const out = text.finish();
+    expect(out.toString('latin1')).toBe(`${lines.join('\n')}\n`);
+    const unitEnd = lines.slice(0, 16384).reduce((n, l) => n + l.length + 1, 0);
+    expect(units).toEqual([[0, unitEnd], [unitEnd, bytes]]);
+  });
+
+  it('turn version 2 records (journals written before) into this layout', () => {
+    for (const s of statements(50, 108, true)) {
+      const v2 = [s.week, s.tag, s.id, s.region, s.sector, s.people, s.ccp, s.cyl, s.cyp, s.channel, s.realNames, s.group ?? '-', s.date, ...[...s.names!].sort(byteOrder)].join('\t');
+      expect(recordFromV2(v2)).toBe(formatRecord(s));
+    }
+  });
+
   it('sums of a chunk cross a thread as data, and a dropped duplicate comes out again', () => {
     const sts = statements(400, 104, false);
     const whole = new Sums();
@@ -153,6 +191,21 @@ describe('tally journal', () => {
     await state.append(next);
     await state.closeJournal();
     expect((await state.resume(committed))?.chunks).toEqual([first, next]);
+  });
+
+  it('reads journals whose chunks hold version 2 records (no "r"), next to chunks of this version', async () => {
+    const state = new StateDir(join(dir, 'v2'));
+    const committed = await state.load('c.test');
+    const sts = statements(8, 109, true);
+    const v2 = (st: OpenedStatement) => [st.week, st.tag, st.id, st.region, st.sector, st.people, st.ccp, st.cyl, st.cyp, st.channel, st.realNames, st.group ?? '-', st.date, ...[...st.names!].sort(byteOrder)].join('\t');
+    const header = { v: 1 as const, run: 1, start: 0, end: 20, today: '2026-11-30' };
+    const old = { from: 0, to: 4, n: 4, rejected: { duplicate: 0, invalid: 0, undecryptable: 0 }, details: {} };
+    await writeFile(join(dir, 'v2', 'journal.jsonl'), `${JSON.stringify(header)}\n${JSON.stringify(old)}\n${sts.slice(0, 4).map(v2).join('\n')}\n`);
+    const next = chunk(4, sts.slice(4));
+    await state.append(next);
+    await state.closeJournal();
+    const resumed = await state.resume(committed);
+    expect(resumed?.chunks.flatMap((c) => c.records)).toEqual(sts.map(formatRecord));
   });
 
   it('reads the run files and journals of the first version (a chunk a JSON line of statement objects)', async () => {

@@ -3,7 +3,7 @@
  * counted under its reason and never in the totals, the note's numbers are exact, a second run
  * appends one consistent batch, and the private report lists likely duplicates.
  */
-import { readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runTally, type TallyResult } from '../../src/center/tally/run.js';
@@ -177,8 +177,13 @@ describe('tally: a second run', () => {
 
   it('appends nothing when nothing arrived, and rewrites the same files', async () => {
     const before = await files(out);
+    // What a run killed while writing the entries beside their place would have left: removed.
+    await writeFile(join(out, 'counted', 'entries.4242.0123456789ab.tmp'), 'half');
     const again = await runTally({ keysDir: f.keysDir, dataDir: f.dataDir, outDir: out, privateDir: priv, threads: 0, today: TODAY, milestoneStep: 100 });
     expect(again.appended).toBe(0);
     expect(await files(out)).toEqual(before);
+    expect((await readdir(join(out, 'counted'))).sort()).toEqual(['checkpoint', 'entries']);
+    // The run file is the run's journal kept (a hard link here), and the journal is gone.
+    expect((await readdir(join(priv, 'state'))).filter((n) => n.startsWith('journal'))).toEqual([]);
   });
 });

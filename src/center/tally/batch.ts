@@ -6,7 +6,8 @@
  */
 import { publishedCell, Sums, type Cells } from './sums.js';
 export { SECTOR_CELL_MIN } from './sums.js';
-import { countedLine, parseRecord } from './record.js';
+import { byteOrder } from '../../log/counted.js';
+import { countedLine, parseRecord, recordTag, recordTag28, recordWeek, recordWeekCode } from './record.js';
 import { UNIT, type UnitJob } from './roots.js';
 
 /** The sums of a run's records (a committed run read back; the running tally sums them as it goes). */
@@ -17,15 +18,49 @@ export function sumsOf(records: readonly string[]): Sums {
 }
 
 /**
- * `records` in the counted log's order: (week, tag), which is their plain string order (they
- * start with the 8-character week and the tag; ASCII, so UTF-16 code units and bytes agree).
- * Bucketed by week and the tag's first two digits before sorting (a bench/tally finding: one
- * sort of a million strings took several seconds; small buckets take a fraction of that).
+ * `records` in the counted log's order: (week, tag) in byte order (ASCII: code units and bytes
+ * agree). A bench/tally finding: sorting a million strings took seconds. Each record gets a 64-bit
+ * key instead, (week rank: 12 bits, the tag's first 28 bits, the record's position: 24 bits), and
+ * the keys are sorted as numbers; records whose week and 28 tag bits tie (rare) are then put in
+ * tag order. Batches of 2^24 records or more, or of more than 4096 weeks, take {@link bucketSorted}.
  */
-export function* sortedRecords(records: readonly string[]): Generator<string> {
+export function sortedRecords(records: readonly string[]): Iterable<string> {
+  const n = records.length;
+  if (n >= 1 << 24) return bucketSorted(records);
+  const codes = new Map<number, number>();
+  for (const r of records) codes.set(recordWeekCode(r), 0);
+  if (codes.size > 4096) return bucketSorted(records);
+  [...codes.keys()].sort((a, b) => a - b).forEach((c, rank) => codes.set(c, rank));
+  const keys = new BigUint64Array(n);
+  const words = new Uint32Array(keys.buffer);
+  const [lo, hi] = LITTLE_ENDIAN ? [0, 1] : [1, 0];
+  for (let i = 0; i < n; i++) {
+    const r = records[i]!;
+    const tag28 = recordTag28(r);
+    words[2 * i + hi] = ((codes.get(recordWeekCode(r))! << 20) | (tag28 >>> 8)) >>> 0;
+    words[2 * i + lo] = (((tag28 & 0xff) << 24) | i) >>> 0;
+  }
+  keys.sort();
+  const out = new Array<string>(n);
+  for (let j = 0; j < n; j++) out[j] = records[words[2 * j + lo]! & 0xffffff]!;
+  // Ties of week and 28 tag bits are in position order: put each run of them in tag order.
+  for (let j = 0; j < n; ) {
+    let k = j + 1;
+    while (k < n && words[2 * k + hi] === words[2 * j + hi] && words[2 * k + lo]! >>> 24 === words[2 * j + lo]! >>> 24) k++;
+    if (k - j > 1) out.splice(j, k - j, ...out.slice(j, k).sort(byTag));
+    j = k;
+  }
+  return out;
+}
+
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+const byTag = (a: string, b: string) => byteOrder(recordTag(a), recordTag(b));
+
+/** {@link sortedRecords} for any batch: bucketed by week and the tag's first two digits, each bucket sorted by tag. */
+export function* bucketSorted(records: readonly string[]): Generator<string> {
   const buckets = new Map<string, string[]>();
   for (const r of records) {
-    const key = r.slice(0, 11);
+    const key = `${recordWeek(r)}${recordTag(r).slice(0, 2)}`;
     const b = buckets.get(key);
     if (b) b.push(r);
     else buckets.set(key, [r]);
@@ -33,7 +68,7 @@ export function* sortedRecords(records: readonly string[]): Generator<string> {
   // Bucket by bucket: the first lines are written (and hashed) before the last bucket is sorted.
   for (const key of [...buckets.keys()].sort()) {
     const b = buckets.get(key)!;
-    if (b.length > 1) b.sort();
+    if (b.length > 1) b.sort(byTag);
     yield* b;
   }
 }
@@ -46,10 +81,12 @@ export function* sortedRecords(records: readonly string[]): Generator<string> {
 export class EntriesText {
   #buf: Buffer;
   #unitStart = 0;
+  /** Bytes written to #buf. */
+  #written = 0;
+  /** Lines not yet written: they go in {@link BATCH} at a time (one native write, not one a line). */
+  readonly #pending: string[] = [];
   /** Lines so far. */
   lines = 0;
-  /** Bytes so far. */
-  length = 0;
 
   /**
    * @param expected lines expected (sizes the buffer: ~160 bytes a line)
@@ -59,46 +96,65 @@ export class EntriesText {
     this.#buf = Buffer.from(new SharedArrayBuffer(Math.max(1 << 16, expected * 160)));
   }
 
+  /** Bytes so far. */
+  get length(): number {
+    this.#flush();
+    return this.#written;
+  }
+
   /** Appends a line (ASCII: spec 8's entry text) and its newline. */
   push(line: string): void {
-    const need = this.length + line.length + 1;
+    this.#pending.push(line);
+    if (++this.lines % BATCH !== 0) return;
+    this.#flush();
+    if (this.lines % UNIT === 0) this.#unit();
+  }
+
+  #flush(): void {
+    if (this.#pending.length === 0) return;
+    const text = `${this.#pending.join('\n')}\n`;
+    this.#pending.length = 0;
+    const need = this.#written + text.length;
     if (need > this.#buf.length) {
       // Grown by half again, at least to fit. A unit handed out before keeps the old memory.
       const bigger = Buffer.from(new SharedArrayBuffer(Math.max(need, Math.floor(this.#buf.length * 1.5))));
-      this.#buf.copy(bigger, 0, 0, this.length);
+      this.#buf.copy(bigger, 0, 0, this.#written);
       this.#buf = bigger;
     }
-    this.#buf.write(line, this.length, 'latin1');
-    this.#buf[this.length + line.length] = 0x0a;
-    this.length = need;
-    if (++this.lines % UNIT === 0) this.#unit();
+    this.#buf.write(text, this.#written, 'latin1');
+    this.#written = need;
   }
 
   #unit(): void {
-    if (this.length > this.#unitStart) this.onUnit?.(this.#buf, { start: this.#unitStart, end: this.length });
-    this.#unitStart = this.length;
+    this.#flush();
+    if (this.#written > this.#unitStart) this.onUnit?.(this.#buf, { start: this.#unitStart, end: this.#written });
+    this.#unitStart = this.#written;
   }
 
   /** The bytes, in shared memory; hands out the last (partial) unit. */
   finish(): Buffer {
     this.#unit();
-    return this.#buf.subarray(0, this.length);
+    return this.#buf.subarray(0, this.#written);
   }
 }
+
+/** Lines written at once (divides {@link UNIT}). */
+const BATCH = 64;
 
 /**
  * Appends a batch's entry lines (spec 8's text) to `text` in log order, each sector published or
  * `-` as the batch's cells decide.
  */
 export function appendBatch(text: EntriesText, records: readonly string[], cells: Cells): void {
-  // Published `<region>\t<sector>` by week (records come sorted by week: one lookup of a week's set).
+  // Published cells by week (records come sorted by week: one lookup of a week's set).
   const published = new Map<string, Set<string>>();
   for (const [key, c] of cells) {
     if (!publishedCell(key, c)) continue;
     const week = key.slice(0, key.indexOf('\t'));
     let set = published.get(week);
     if (!set) published.set(week, (set = new Set()));
-    set.add(key.slice(week.length + 1));
+    // As the entry writes them (`record.ts` countedLine): `<region> sector=<sector>`.
+    set.add(key.slice(week.length + 1).replace('\t', ' sector='));
   }
   let lastWeek = '';
   let weekSet: Set<string> | undefined;

@@ -5,8 +5,9 @@
  * (Ed25519 signatures are deterministic), so a run killed while committing writes the same files
  * again when it resumes.
  */
-import { mkdir, readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { toBase64 } from '../../crypto/base64.js';
 import type { NoteSigner } from '../../crypto/note.js';
@@ -22,7 +23,8 @@ import { Sums, weightedEntries } from './sums.js';
 import { privateReport } from './private.js';
 import { buildReport, checkInvariants, reportTables } from './report.js';
 import { reportCharts, reportHtml } from './html/index.js';
-import type { Likely, TallyOptions, TallyResult } from './run.js';
+import type { TallyOptions, TallyResult } from './run.js';
+import type { LikelyGroup } from './counted-set.js';
 import { InputError } from '../../errors.js';
 import { englishText } from './messages.js';
 import type { JournalChunk, JournalHeader, StateDir, TallyState } from './state.js';
@@ -36,8 +38,8 @@ export interface CommitInput {
   readonly chunks: readonly JournalChunk[];
   /** This run's sums (`sums.ts`). */
   readonly sums: Sums;
-  /** Likely duplicates' tags (`run.ts` Likely), every run (with --private). */
-  readonly likely: Likely;
+  /** Likely duplicates over every run (with --private). */
+  readonly likely: readonly LikelyGroup[];
   /** The records of each committed run, run 1 first. */
   readonly previous: readonly string[][];
   readonly center: string;
@@ -114,6 +116,58 @@ export async function commit(c: CommitInput): Promise<TallyResult> {
       field: '--out',
     });
   }
+  // The largest file is written and fsync'd beside its place while the reports are built and the
+  // root is hashed; it takes its place first among the files below, and is removed if the run stops before.
+  const staged = stage(join(out, 'counted', 'entries'), entriesBytes);
+  staged.catch(() => {});
+  try {
+    return await finish(c, { staged, rootAside, size, appended, rejected, details, earlier });
+  } catch (err) {
+    await staged.then((f) => f.discard(), () => {});
+    throw err;
+  }
+}
+
+/** A file written and fsync'd under a temporary name, to be put in place (renamed) or discarded. */
+interface Staged {
+  commit(): Promise<void>;
+  discard(): Promise<void>;
+}
+
+async function stage(path: string, bytes: Uint8Array): Promise<Staged> {
+  const dir = dirname(path);
+  await mkdir(dir, { recursive: true });
+  // What a run killed here left (a kill skips the discard): never leave it in a published folder.
+  const left = new RegExp(`^${basename(path).replace(/[.]/g, '\\.')}\\.\\d+\\.[0-9a-f]{12}\\.tmp$`);
+  for (const name of await readdir(dir)) if (left.test(name)) await rm(join(dir, name), { force: true });
+  const tmp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  const f = await open(tmp, 'w');
+  try {
+    await f.writeFile(bytes);
+    await f.sync();
+  } catch (err) {
+    await f.close();
+    await rm(tmp, { force: true });
+    throw err;
+  }
+  await f.close();
+  return { commit: () => rename(tmp, path), discard: () => rm(tmp, { force: true }) };
+}
+
+interface Built {
+  readonly staged: Promise<Staged>;
+  readonly rootAside: Promise<Hash>;
+  readonly size: number;
+  readonly appended: number;
+  readonly rejected: TallyState['rejected'];
+  readonly details: Record<string, number>;
+  readonly earlier: readonly Sums[];
+}
+
+/** The commit after the batch is written: reports, signatures, files, state. */
+async function finish(c: CommitInput, b: Built): Promise<TallyResult> {
+  const out = c.opts.outDir;
+  const { size, appended, rejected, details, earlier, rootAside } = b;
   // Built while the root is hashed.
   let privateFiles: Record<string, string> | null = null;
   if (c.opts.privateDir) {
@@ -138,8 +192,8 @@ export async function commit(c: CommitInput): Promise<TallyResult> {
   const html = await reportHtml(report, charts);
 
   await c.state.writeRun(c.header.run);
+  await (await b.staged).commit();
   await writeFiles(out, {
-    'counted/entries': entriesBytes,
     'counted/checkpoint': checkpoint,
     'tally.note': note,
     'tally.json': `${JSON.stringify(report, null, 2)}\n`,

@@ -4,7 +4,7 @@
  * bench/tally finding: reading and copying them there cost more than counting), opens each
  * envelope with libsodium (or the reference opener) and answers with what the counts need.
  *
- * Protocol: workerData `{ keys: BoxKey[], today, names, db }`; each `{ id, from, count }` gets
+ * Protocol: workerData `{ keys: BoxKey[], today, names, seed, db }`; each `{ id, from, count }` gets
  * `{ id, range: OpenedRange }` (the valid statements as one string of records, rejected counts and
  * cell sums: little to clone), or `{ id, error }` for a bug or a hole in the log (never for a bad
  * envelope). At the commit the same threads hash the counted log: `{ id, bytes, unit }` (bytes in
@@ -33,13 +33,16 @@ export type OpenAnswer =
 
 const port = parentPort;
 if (port) {
-  const data = workerData as { keys: BoxKey[]; today: string; names: boolean; db: string };
+  const data = workerData as { keys: BoxKey[]; today: string; names: boolean; seed: number; db: string };
   const open = sodiumOpener(data.keys) ?? referenceOpener(data.keys);
   const db = new IntakeDb(data.db, { readonly: true });
   port.on('message', (job: OpenJob | RootsJob) => {
     try {
       if ('unit' in job) port.postMessage({ id: job.id, root: unitRoot(job.bytes, job.unit) } satisfies OpenAnswer);
-      else port.postMessage({ id: job.id, range: openRange(db, job.from, job.count, open, data.today, data.names) } satisfies OpenAnswer);
+      else {
+        const range = openRange(db, job.from, job.count, open, data.today, data.names, data.seed);
+        port.postMessage({ id: job.id, range } satisfies OpenAnswer, [range.hashes.buffer]);
+      }
     } catch (err) {
       port.postMessage({ id: job.id, error: err instanceof Error ? (err.stack ?? err.message) : String(err) } satisfies OpenAnswer);
     }

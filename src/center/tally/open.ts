@@ -4,23 +4,24 @@
  *
  * libsodium (`sodium-native`'s `crypto_box_seal_open`, about 20 x tweetnacl here) opens the
  * `sealed` part, which spec 3 makes byte for byte a sealed box. libsodium refuses an all-zero
- * shared secret as spec 3 requires, but says only "failed": on that (rare) path the reference
- * opener runs again to name the reason, so both openers report the same reason for every input.
+ * shared secret as spec 3 requires, but says only "failed": on that path `crypto_scalarmult` tells
+ * a low-order key from a box that does not open, so both openers report the same reason for every
+ * input (tests/tally/open.test.ts).
  */
 import type { CountedFields } from '../../statement/counted.js';
 import type { IntakeDb } from '../sqlite-db.js';
 import { createRequire } from 'node:module';
 import { openEnvelope } from '../../crypto/envelope.js';
-import { unpad } from '../../crypto/padding.js';
+import { LENGTH_PREFIX, unpadView } from '../../crypto/padding.js';
 import { envelopeShapeError } from '../../crypto/sizes.js';
 import { EnvelopeError, isEnvelopeError, isSealpostError, type OpenFailure } from '../../errors.js';
 import { parseStatement } from '../../statement/codec.js';
 import { countedKeep } from '../../statement/counted.js';
 import type { Statement } from '../../statement/types.js';
 import { canonicalMaxDate, parseCanonical } from './canonical.js';
-import { sha256Into, type Sha256Into } from './sha256.js';
+import { hash } from 'node:crypto';
 import { Sums, type SumsData } from './sums.js';
-import { formatRecord } from './record.js';
+import { formatRecord, HASHES, recordHashes } from './record.js';
 
 /** The X25519 box key pairs the tally opens with (rotation: several, tried in order, spec 3). */
 export interface BoxKey {
@@ -28,7 +29,11 @@ export interface BoxKey {
   readonly secretKey: Uint8Array;
 }
 
-/** Opens an envelope to its statement's JSON bytes; throws EnvelopeError (spec 3's order). */
+/**
+ * Opens an envelope to its statement's JSON bytes; throws EnvelopeError (spec 3's order). The
+ * bytes may be a view of the opener's own buffer: the caller reads them before the next call and
+ * then zeroes them.
+ */
 export type Opener = (envelope: Uint8Array) => Uint8Array;
 
 /** What the tally keeps of an opened, valid statement. Names only when `private` asked for them. */
@@ -56,6 +61,8 @@ export type OpenResult = { readonly ok: true; readonly statement: OpenedStatemen
 
 interface Sodium {
   crypto_box_seal_open(m: Uint8Array, c: Uint8Array, pk: Uint8Array, sk: Uint8Array): boolean;
+  /** Throws when the shared secret is all zero (a low-order point). */
+  crypto_scalarmult(q: Uint8Array, n: Uint8Array, p: Uint8Array): void;
 }
 
 /** The reference opener (tweetnacl, src/crypto/envelope.ts). */
@@ -75,28 +82,41 @@ export function sodiumOpener(keys: readonly BoxKey[]): Opener | null {
   } catch {
     return null;
   }
-  const reference = referenceOpener(keys);
+  if (keys.length === 0) throw new RangeError('keys: expected at least one key');
   const pairs = keys.map((k) => ({ pk: Buffer.from(k.publicKey), sk: Buffer.from(k.secretKey) }));
   // One plaintext buffer per bucket size, reused (zeroed after each envelope): no allocation per envelope.
   const buffers = new Map<number, Uint8Array>();
+  const shared = Buffer.alloc(32);
   return (envelope) => {
     const shape = envelopeShapeError(envelope);
     if (shape !== null) throw new EnvelopeError(shape);
     const sealed = envelope.subarray(1);
     let padded = buffers.get(sealed.length);
-    // A plain Uint8Array: unpad's slice must copy.
     if (!padded) buffers.set(sealed.length, (padded = new Uint8Array(sealed.length - 48)));
     for (const { pk, sk } of pairs) {
       if (sodium.crypto_box_seal_open(padded, sealed, pk, sk)) {
         try {
-          return unpad(padded);
-        } finally {
+          const json = unpadView(padded);
+          // The prefix is read; the padding is zero: only the JSON is left, which the caller zeroes.
+          padded.fill(0, 0, LENGTH_PREFIX);
+          return json;
+        } catch (err) {
           padded.fill(0);
+          throw err;
         }
       }
     }
-    // Failed: let the reference opener name why (all-zero shared secret or the box), as spec 3 orders.
-    return reference(envelope);
+    // Failed: name why in spec 3's order, as the reference opener does. With clamped scalars a
+    // low-order ephemeral key gives the all-zero shared secret under every key, and libsodium's
+    // crypto_scalarmult refuses exactly that; otherwise no key opened the box.
+    try {
+      sodium.crypto_scalarmult(shared, pairs[0]!.sk, sealed.subarray(0, 32));
+    } catch {
+      throw new EnvelopeError('low-order-key');
+    } finally {
+      shared.fill(0);
+    }
+    throw new EnvelopeError('box');
   };
 }
 
@@ -124,22 +144,34 @@ function parseForTally(json: Uint8Array, today: string): Statement {
 }
 
 const TAG_DOMAIN = 'sealpost/tag/v1';
+const KEY_AT = TAG_DOMAIN.length;
+const ID_AT = KEY_AT + 32;
 /** domain (15 bytes) || tag key (32) || id (16), rewritten for each statement. */
-const tagInput = Buffer.alloc(TAG_DOMAIN.length + 32 + 16);
+const tagInput = Buffer.alloc(ID_AT + 16);
 tagInput.write(TAG_DOMAIN, 0, 'latin1');
-const tagOutput = Buffer.alloc(32);
-let sha256: Sha256Into | undefined;
+
+/** Standard base64 digit values by character code (-1: not a digit). */
+const B64 = new Int8Array(128).fill(-1);
+for (const [i, ch] of [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'].entries()) B64[ch.charCodeAt(0)] = i;
+const hexDigit = (c: number) => (c <= 57 ? c - 48 : c - 87);
 
 /**
- * src/statement/tag.ts `statementTag` with native SHA-256 (the same bytes, several times faster
- * than the pure-JS one), for a statement already validated (id and tagKey well-formed).
+ * src/statement/tag.ts `statementTag` with node:crypto's one-shot SHA-256 to hex (the same bytes,
+ * several times faster than the pure-JS one), for a statement already validated: its tagKey is 44
+ * characters of canonical standard base64 (32 bytes) and its id 32 lowercase hex digits, decoded
+ * here by table (a bench/tally finding: two Buffer.write calls cost more than the hash).
  */
 function tagOf(st: Statement): string {
-  sha256 ??= sha256Into();
-  tagInput.write(st.tagKey, TAG_DOMAIN.length, 'base64');
-  tagInput.write(st.id, TAG_DOMAIN.length + 32, 'hex');
-  sha256(tagOutput, tagInput);
-  return tagOutput.toString('hex');
+  const k = st.tagKey;
+  for (let i = 0, o = KEY_AT; i < 44; i += 4) {
+    const n = (B64[k.charCodeAt(i)]! << 18) | (B64[k.charCodeAt(i + 1)]! << 12) | ((B64[k.charCodeAt(i + 2)]! & 63) << 6) | (B64[k.charCodeAt(i + 3)]! & 63);
+    tagInput[o++] = n >>> 16;
+    if (o < ID_AT) tagInput[o++] = (n >>> 8) & 0xff;
+    if (o < ID_AT) tagInput[o++] = n & 0xff;
+  }
+  const id = st.id;
+  for (let i = 0; i < 16; i++) tagInput[ID_AT + i] = (hexDigit(id.charCodeAt(2 * i)) << 4) | hexDigit(id.charCodeAt(2 * i + 1));
+  return hash('sha256', tagInput, 'hex');
 }
 
 /**
@@ -195,6 +227,8 @@ export interface OpenedRange {
   readonly records: string;
   /** How many records `records` holds. */
   readonly valid: number;
+  /** Each record's {@link HASHES} hashes (`record.ts` recordHashes), record by record. */
+  readonly hashes: Int32Array<ArrayBuffer>;
   /** Envelopes rejected before dedup, by reason and by `<reason>:<specific check>`. */
   readonly rejected: { undecryptable: number; invalid: number };
   readonly details: Record<string, number>;
@@ -206,19 +240,19 @@ export interface OpenedRange {
  * Opens received entries [from, from + count) read from `db` (in the thread that opens them).
  * @throws Error when the log has a hole there (a damaged database: the tally stops)
  */
-export function openRange(db: IntakeDb, from: number, count: number, open: Opener, today: string, names: boolean): OpenedRange {
-  const rows = db.envelopes(from, count);
-  if (rows.length === 0) throw new Error(`the intake database has no entry ${from}`);
+export function openRange(db: IntakeDb, from: number, count: number, open: Opener, today: string, names: boolean, seed: number): OpenedRange {
+  const envelopes = readRange(db, from, count);
   const records: string[] = [];
   const rejected = { undecryptable: 0, invalid: 0 };
   const details: Record<string, number> = {};
   const sums = new Sums();
-  for (let i = 0; i < rows.length; i++) {
-    const [index, envelope] = rows[i]!;
-    if (index !== from + i) throw new Error(`the intake database has no entry ${from + i}`);
+  const hashes = new Int32Array(envelopes.length * HASHES);
+  for (const envelope of envelopes) {
     const r = openForTally(envelope, open, today, names);
     if (r.ok) {
-      records.push(formatRecord(r.statement));
+      const record = formatRecord(r.statement);
+      recordHashes(record, seed, hashes, records.length * HASHES);
+      records.push(record);
       sums.add(r.statement);
     } else {
       rejected[r.reason]++;
@@ -226,5 +260,18 @@ export function openRange(db: IntakeDb, from: number, count: number, open: Opene
       details[d] = (details[d] ?? 0) + 1;
     }
   }
-  return { to: from + rows.length, records: records.join('\n'), valid: records.length, rejected, details, sums: sums.data() };
+  return { to: from + envelopes.length, records: records.join('\n'), valid: records.length, hashes: hashes.slice(0, records.length * HASHES), rejected, details, sums: sums.data() };
+}
+
+/**
+ * The envelopes of received entries [from, from + count), fewer at the end of the log.
+ * @throws Error when the log has a hole there
+ */
+function readRange(db: IntakeDb, from: number, count: number): Uint8Array[] {
+  const rows = db.envelopes(from, count);
+  if (rows.length === 0) throw new Error(`the intake database has no entry ${from}`);
+  return rows.map(([index, envelope], i) => {
+    if (index !== from + i) throw new Error(`the intake database has no entry ${from + i}`);
+    return envelope;
+  });
 }

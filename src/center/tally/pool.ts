@@ -37,6 +37,8 @@ export interface PoolOptions {
   readonly keys: readonly BoxKey[];
   readonly today: string;
   readonly names: boolean;
+  /** The run's hash seed (`hash-index.ts`). */
+  readonly seed: number;
   /** Worker threads (default: the machine's parallelism); 0 opens on the calling thread. */
   readonly threads?: number;
 }
@@ -48,7 +50,7 @@ function inlinePool(opts: PoolOptions): OpenPool {
   return {
     threads: 0,
     opener: fast ? 'libsodium' : 'tweetnacl',
-    open: async (from, count) => openRange(db, from, count, open, opts.today, opts.names),
+    open: async (from, count) => openRange(db, from, count, open, opts.today, opts.names, opts.seed),
     unitRoot: async (bytes, unit) => unitRoot(bytes, unit),
     close: async () => db.close(),
   };
@@ -58,7 +60,7 @@ function inlinePool(opts: PoolOptions): OpenPool {
 export function startPool(opts: PoolOptions): OpenPool {
   const n = opts.threads ?? availableParallelism();
   if (n === 0 || !existsSync(fileURLToPath(WORKER_URL))) return inlinePool(opts);
-  const workerData = { keys: opts.keys.map((k) => ({ publicKey: k.publicKey, secretKey: k.secretKey })), today: opts.today, names: opts.names, db: opts.db };
+  const workerData = { keys: opts.keys.map((k) => ({ publicKey: k.publicKey, secretKey: k.secretKey })), today: opts.today, names: opts.names, seed: opts.seed, db: opts.db };
   const workers = Array.from({ length: n }, () => new Worker(WORKER_URL, { workerData }));
   const waiting = new Map<number, { resolve(r: OpenAnswer): void; reject(e: Error): void }>();
   let failure: Error | undefined;

@@ -6,15 +6,16 @@
 import { byteOrder } from '../../log/counted.js';
 import { csv } from './report.js';
 import type { Count, Sums } from './sums.js';
+import type { LikelyGroup } from './counted-set.js';
 
 const rows = <K extends string | number>(m: ReadonlyMap<K, Count>, cmp: (a: K, b: K) => number) =>
   [...m].filter(([, c]) => c.statements !== 0).sort((a, b) => cmp(a[0], b[0]));
 
 /**
- * The private tables by file name (CSV) and `private.json`, from every run's sums and the tags of
- * the statements by region and `<date>\t<names sorted>` (`record.ts` likelyKey).
+ * The private tables by file name (CSV) and `private.json`, from every run's sums and the groups
+ * of likely duplicates (`counted-set.ts`).
  */
-export function privateReport(sums: Sums, likely: ReadonlyMap<string, ReadonlyMap<string, string | readonly string[]>>, details: Readonly<Record<string, number>>): Record<string, string> {
+export function privateReport(sums: Sums, likely: readonly LikelyGroup[], details: Readonly<Record<string, number>>): Record<string, string> {
   const cells = new Map<string, Count>();
   const sectors = new Map<string, Count>();
   for (const [key, c] of sums.cells) {
@@ -34,12 +35,9 @@ export function privateReport(sums: Sums, likely: ReadonlyMap<string, ReadonlyMa
   const groups = [...sums.groups.values()].filter((n) => n > 0).length;
   // Same people, same place, same day, in different statements: likely one withdrawal sent twice.
   const same: Array<{ date: string; region: string; names: readonly string[]; tags: readonly string[] }> = [];
-  for (const [region, byTail] of likely) {
-    for (const [tail, tags] of byTail) {
-      if (typeof tags === 'string') continue;
-      const [date, ...names] = tail.split('\t') as [string, ...string[]];
-      same.push({ date, region, names, tags });
-    }
+  for (const { region, tail, tags } of likely) {
+    const [date, ...names] = tail.split('\t') as [string, ...string[]];
+    same.push({ date, region, names, tags });
   }
   const dupes = same.sort((a, b) => byteOrder(a.date, b.date) || byteOrder(a.region, b.region));
   let cumulative = 0;

@@ -2,45 +2,92 @@
  * The tally's record of one counted statement: one line of tab-separated fields, made by the
  * opening threads and kept as it is by the journal, the run files and the commit (a bench/tally
  * finding: a million statements as objects cost more to clone, journal, hold and collect than to
- * open). Fixed offsets put the week and the tag first, so that the plain string order of records is
- * the counted log's (week, tag) byte order (spec 8), and dedup reads the id and tag without parsing:
+ * open). Version 3 (journal chunks marked `"r":3`) holds the statement's counted entry (spec 8,
+ * with its own sector) as its second field, so that the commit writes an entry by copying it (a
+ * bench/tally finding: formatting a million entries there was the commit's longest step):
  *
- *   <week>\t<tag>\t<id>\t<region>\t<sector>\t<people>\t<ccp>\t<cyl>\t<cyp>\t<channel>\t<realNames>\t<group|->\t<date>[\t<name>…]
+ *   <id>\t<tag> week=<week> people=<n> ccp=<n> cyl=<n> cyp=<n> region=<region> sector=<sector>\t<channel>\t<realNames>\t<group|->\t<date>[\t<name>…]
  *
- * week `%G-W%V` (8 characters: dates are 4-digit years, spec 2), tag 64 and id 32 hex digits.
- * Names (only with `--private`) are sorted and hold no control character (spec 2), so no tab or
- * newline; the record's tail from the date on is then, with the region, the key of likely
- * duplicates (same day, region and people).
+ * id 32 and tag 64 hex digits, week `%G-W%V` (8 characters: dates are 4-digit years, spec 2), so
+ * id, tag and week sit at fixed offsets, read without parsing (dedup, the batch's order). Names
+ * (only with `--private`) are sorted and hold no control character (spec 2), so no tab or newline;
+ * the record's tail from the date on is then, with the region, the key of likely duplicates (same
+ * day, region and people). Version 2 records (`<week>\t<tag>\t<id>\t<region>\t<sector>\t<people>
+ * \t<ccp>\t<cyl>\t<cyp>\t<channel>\t<realNames>\t<group|->\t<date>[\t<name>…]`) of journals and run
+ * files written before are read with {@link recordFromV2}.
  */
+import { hashRange, mixRange } from './hash-index.js';
 import type { OpenedStatement } from './open.js';
 
-const WEEK_END = 8;
-const TAG_AT = 9;
-const TAG_END = 73;
-const ID_AT = 74;
-const ID_END = 106;
+/** The layout version of {@link formatRecord}'s records (journal chunks say `"r":3`). */
+export const RECORD_VERSION = 3;
 
-/** The record's tag (64 hex digits). */
-export const recordTag = (r: string): string => r.slice(TAG_AT, TAG_END);
+const ID_END = 32;
+const LINE_AT = 33;
+const TAG_END = LINE_AT + 64;
+/** `<tag> week=`: the week's offset. */
+const WEEK_AT = TAG_END + 6;
+const WEEK_END = WEEK_AT + 8;
+
 /** The record's statement id (32 hex digits). */
-export const recordId = (r: string): string => r.slice(ID_AT, ID_END);
+export const recordId = (r: string): string => r.slice(0, ID_END);
+/** The record's tag (64 hex digits). */
+export const recordTag = (r: string): string => r.slice(LINE_AT, TAG_END);
+/** The record's week (`%G-W%V`). */
+export const recordWeek = (r: string): string => r.slice(WEEK_AT, WEEK_END);
+
+/** The record's week as a number in week order ((year, week): `YYYY-Www`). */
+export function recordWeekCode(r: string): number {
+  const d = (i: number) => r.charCodeAt(WEEK_AT + i) - 48;
+  return (((d(0) * 10 + d(1)) * 10 + d(2)) * 10 + d(3)) * 100 + d(6) * 10 + d(7);
+}
+
+/** The first 28 bits of the record's tag. */
+export const recordTag28 = (r: string): number => parseInt(r.slice(LINE_AT, LINE_AT + 7), 16);
 
 /** A statement's record (see the file comment). */
 export function formatRecord(s: OpenedStatement): string {
-  if (s.week.length !== WEEK_END || s.tag.length !== TAG_END - TAG_AT || s.id.length !== ID_END - ID_AT) {
+  if (s.week.length !== WEEK_END - WEEK_AT || s.tag.length !== TAG_END - LINE_AT || s.id.length !== ID_END) {
     throw new Error(`tally record: week ${s.week}, tag or id of an unexpected length`);
   }
-  const head = `${s.week}\t${s.tag}\t${s.id}\t${s.region}\t${s.sector}\t${s.people}\t${s.ccp}\t${s.cyl}\t${s.cyp}\t${s.channel}\t${s.realNames}\t${s.group ?? '-'}\t${s.date}`;
+  const head = `${s.id}\t${s.tag} week=${s.week} people=${s.people} ccp=${s.ccp} cyl=${s.cyl} cyp=${s.cyp} region=${s.region} sector=${s.sector}\t${s.channel}\t${s.realNames}\t${s.group ?? '-'}\t${s.date}`;
   if (!s.names || s.names.length === 0) return head;
   // The default sort: UTF-16 code unit order, byteOrder's.
   return `${head}\t${(s.names.length > 1 ? [...s.names].sort() : s.names).join('\t')}`;
 }
 
+/** Where the record's counted entry ends (the tab after it). */
+const lineEnd = (r: string): number => r.indexOf('\t', TAG_END);
+
 /** The statement a record holds (names only when the record has them, sorted). */
 export function parseRecord(r: string): OpenedStatement {
   const f = r.split('\t');
-  if (f.length < 13) throw new Error(`tally record of ${f.length} fields: ${r.slice(0, ID_END)}`);
+  const e = (f[1] ?? '').split(' ');
+  if (f.length < 6 || e.length !== 8) throw new Error(`tally record of ${f.length} fields: ${r.slice(0, ID_END)}`);
+  const v = (i: number) => e[i]!.slice(e[i]!.indexOf('=') + 1);
   return {
+    id: f[0]!,
+    tag: e[0]!,
+    week: v(1),
+    people: Number(v(2)),
+    ccp: Number(v(3)),
+    cyl: Number(v(4)),
+    cyp: Number(v(5)),
+    region: v(6),
+    sector: v(7),
+    channel: f[2]!,
+    realNames: Number(f[3]),
+    ...(f[4] !== '-' ? { group: f[4]! } : {}),
+    date: f[5]!,
+    ...(f.length > 6 ? { names: f.slice(6) } : {}),
+  };
+}
+
+/** A version 2 record (journals and run files written before version 3) in this version's layout. */
+export function recordFromV2(r: string): string {
+  const f = r.split('\t');
+  if (f.length < 13) throw new Error(`tally record (version 2) of ${f.length} fields: ${r.slice(0, 106)}`);
+  return formatRecord({
     week: f[0]!,
     tag: f[1]!,
     id: f[2]!,
@@ -55,30 +102,33 @@ export function parseRecord(r: string): OpenedStatement {
     ...(f[11] !== '-' ? { group: f[11]! } : {}),
     date: f[12]!,
     ...(f.length > 13 ? { names: f.slice(13) } : {}),
-  };
-}
-
-/** Where a record's fields 3 to 8 end (the tab after each), found without splitting it. */
-function tabs(r: string): [number, number, number, number, number, number] {
-  const t3 = r.indexOf('\t', ID_END + 1);
-  const t4 = r.indexOf('\t', t3 + 1);
-  const t5 = r.indexOf('\t', t4 + 1);
-  const t6 = r.indexOf('\t', t5 + 1);
-  const t7 = r.indexOf('\t', t6 + 1);
-  const t8 = r.indexOf('\t', t7 + 1);
-  return [t3, t4, t5, t6, t7, t8];
+  });
 }
 
 /**
- * The counted entry's line (spec 8) of a record, its sector published or `-` as `published`
- * says of the record's week and `<region>\t<sector>`.
+ * The counted entry's line (spec 8) of a record, its sector published or `-` as `published` says
+ * of the record's week and `<region> sector=<sector>` (the entry's own text, not a new string).
  */
 export function countedLine(r: string, published: (week: string, regionSector: string) => boolean): string {
-  const [t3, t4, t5, t6, t7, t8] = tabs(r);
-  const week = r.slice(0, WEEK_END);
-  const sector = r.slice(t3 + 1, t4);
-  const shown = sector !== '-' && published(week, r.slice(ID_END + 1, t4)) ? sector : '-';
-  return `${r.slice(TAG_AT, TAG_END)} week=${week} people=${r.slice(t4 + 1, t5)} ccp=${r.slice(t5 + 1, t6)} cyl=${r.slice(t6 + 1, t7)} cyp=${r.slice(t7 + 1, t8)} region=${r.slice(ID_END + 1, t3)} sector=${shown}`;
+  const end = lineEnd(r);
+  const s = r.lastIndexOf(' sector=', end);
+  // A statement without a sector, or a published one: the entry as the record holds it.
+  if ((end - s === 9 && r.charCodeAt(end - 1) === 45) || published(recordWeek(r), r.slice(r.lastIndexOf(' region=', s) + 8, end))) return r.slice(LINE_AT, end);
+  return `${r.slice(LINE_AT, s + 8)}-`;
+}
+
+/**
+ * Where a record's likely-duplicate key lies: its region [start, end), and where its tail (date
+ * and names) starts; undefined for a record without names.
+ */
+function likelyBounds(r: string): [regionAt: number, regionEnd: number, tailAt: number] | undefined {
+  const end = lineEnd(r);
+  const s = r.lastIndexOf(' sector=', end);
+  // channel, realNames and group follow the entry; the date the fourth tab from it.
+  let at = end;
+  for (let n = 2; n <= 4; n++) at = r.indexOf('\t', at + 1);
+  // date (10 characters), then names: without names there is no tab after the date.
+  return r.length > at + 11 ? [r.lastIndexOf(' region=', s) + 8, s, at + 1] : undefined;
 }
 
 /**
@@ -86,10 +136,34 @@ export function countedLine(r: string, published: (week: string, regionSector: s
  * undefined for a record without names.
  */
 export function likelyKey(r: string): [region: string, tail: string] | undefined {
-  const [t3] = tabs(r);
-  // t3 is the 4th tab; the date (field 12) follows the 12th.
-  let at = t3;
-  for (let n = 5; n <= 12; n++) at = r.indexOf('\t', at + 1);
-  // date (10 characters), then names: without names there is no tab after the date.
-  return r.length > at + 11 ? [r.slice(ID_END + 1, t3), r.slice(at + 1)] : undefined;
+  const b = likelyBounds(r);
+  return b && [r.slice(b[0], b[1]), r.slice(b[2])];
+}
+
+/** Whether two records have the same statement id. */
+export const sameId = (a: string, b: string): boolean => a.startsWith(recordId(b));
+/** Whether two records have the same tag. */
+export const sameTag = (a: string, b: string): boolean => a.startsWith(recordTag(b), LINE_AT);
+
+/** Whether two records with names have the same likely-duplicate key (region, date and names). */
+export function sameLikely(a: string, b: string): boolean {
+  const x = likelyBounds(a);
+  const y = likelyBounds(b);
+  if (!x || !y || x[1] - x[0] !== y[1] - y[0] || a.length - x[2] !== b.length - y[2]) return false;
+  return a.slice(x[0], x[1]) === b.slice(y[0], y[1]) && a.endsWith(b.slice(y[2]));
+}
+
+/** Hashes a record carries across threads (`hash-index.ts`): of its id, its tag and its likely key. */
+export const HASHES = 3;
+
+/**
+ * Writes a record's {@link HASHES} seeded hashes at `out[at…]`: its id, its tag (the first 16
+ * digits: a SHA-256 output) and its likely-duplicate key (region, date and names; 0 without names).
+ */
+export function recordHashes(r: string, seed: number, out: Int32Array, at: number): void {
+  out[at] = hashRange(seed, r, 0, ID_END);
+  out[at + 1] = hashRange(seed, r, LINE_AT, LINE_AT + 16);
+  const b = likelyBounds(r);
+  // The region, a separator, then the tail: the two parts cannot shift (a region has no tab).
+  out[at + 2] = b ? hashRange(mixRange(mixRange(seed, r, b[0], b[1]), '\t', 0, 1), r, b[2], r.length) : 0;
 }

@@ -15,7 +15,9 @@ import { DEFAULT_MILESTONE_STEP } from '../../log/counted.js';
 import { IntakeDb } from '../sqlite-db.js';
 import type { Sums } from './sums.js';
 import { sumsOf } from './batch.js';
-import { likelyKey, parseRecord, recordId, recordTag } from './record.js';
+import { HASHES, parseRecord } from './record.js';
+import { CountedSet } from './counted-set.js';
+import { newSeed } from './hash-index.js';
 import { startPool, type OpenedRange, type OpenPool } from './pool.js';
 import { commit } from './commit.js';
 import type { TallyReport } from './report.js';
@@ -113,29 +115,20 @@ export async function runTally(opts: TallyOptions): Promise<TallyResult> {
     const chunks: JournalChunk[] = resumed?.chunks ?? [];
     const previous: string[][] = [];
     for (let run = 1; run <= committed.runs; run++) previous.push(await state.run(run));
-    // Dedup (spec 8): the first in the received log counts, across runs too.
-    const ids = new Set<string>();
-    const tags = new Set<string>();
-    const remember = (records: readonly string[]) => {
-      for (const r of records) {
-        ids.add(recordId(r));
-        tags.add(recordTag(r));
-      }
-    };
-    for (const run of previous) remember(run);
-    for (const c of chunks) remember(c.records);
-    // This run's sums: those of the chunks a resumed run already journaled, then summed as it goes.
+    // Dedup (spec 8): the first in the received log counts, across runs too; likely duplicates
+    // (private: same day, region and people) over every run.
+    const counted = new CountedSet(newSeed(), opts.privateDir !== undefined);
+    for (const run of previous) for (const r of run) counted.addRecord(r);
     const resumedRecords = chunks.flatMap((c) => c.records);
+    for (const r of resumedRecords) counted.addRecord(r);
+    // This run's sums: those of the chunks a resumed run already journaled, then summed as it goes.
     const sums = sumsOf(resumedRecords);
-    // Likely duplicates (private: same day, region and people) over every run, by record.
-    const likely: Likely = new Map();
-    if (opts.privateDir !== undefined) for (const records of [...previous, resumedRecords]) for (const r of records) noteLikely(likely, r);
     const at = chunks.at(-1)?.to ?? header.start;
-    const pool = startPool({ db: join(opts.dataDir, DB_FILE), keys: [{ publicKey: box.publicKey, secretKey: box.secretKey }], today: header.today, names: opts.privateDir !== undefined, ...(opts.threads !== undefined ? { threads: opts.threads } : {}) });
+    const pool = startPool({ db: join(opts.dataDir, DB_FILE), keys: [{ publicKey: box.publicKey, secretKey: box.secretKey }], today: header.today, names: opts.privateDir !== undefined, seed: counted.seed, ...(opts.threads !== undefined ? { threads: opts.threads } : {}) });
     try {
-      await tallyRange(pool, state, { from: at, end: header.end, chunk: opts.chunk ?? DEFAULT_CHUNK, ids, tags, chunks, sums, likely, opts });
+      await tallyRange(pool, state, { from: at, end: header.end, chunk: opts.chunk ?? DEFAULT_CHUNK, counted, chunks, sums, opts });
       await state.closeJournal();
-      return await commit({ opts, db, state, committed, header, chunks, sums, likely, previous, center, signer: new NoteSigner(tally.name, tally.secretKey), step, resumed: resumed !== null, threads: pool.threads, opener: pool.opener, stateDir, pool });
+      return await commit({ opts, db, state, committed, header, chunks, sums, likely: counted.likelyGroups(), previous, center, signer: new NoteSigner(tally.name, tally.secretKey), step, resumed: resumed !== null, threads: pool.threads, opener: pool.opener, stateDir, pool });
     } finally {
       await pool.close();
       await state.closeJournal();
@@ -152,30 +145,10 @@ interface RangeJob {
   readonly from: number;
   readonly end: number;
   readonly chunk: number;
-  readonly ids: Set<string>;
-  readonly tags: Set<string>;
+  readonly counted: CountedSet;
   readonly chunks: JournalChunk[];
   readonly sums: Sums;
-  readonly likely: Likely;
   readonly opts: TallyOptions;
-}
-
-/**
- * Likely duplicates' tags by region, then by `<date>\t<names sorted>` (`record.ts` likelyKey): one
- * tag (most keys: no allocation per statement), or the tags in counted order.
- */
-export type Likely = Map<string, Map<string, string | string[]>>;
-
-/** Files a counted record under its likely-duplicate key (records without names have none). */
-function noteLikely(likely: Likely, record: string): void {
-  const key = likelyKey(record);
-  if (key === undefined) return;
-  let byTail = likely.get(key[0]);
-  if (!byTail) likely.set(key[0], (byTail = new Map()));
-  const tags = byTail.get(key[1]);
-  if (tags === undefined) byTail.set(key[1], recordTag(record));
-  else if (typeof tags === 'string') byTail.set(key[1], [tags, recordTag(record)]);
-  else tags.push(recordTag(record));
 }
 
 /**
@@ -203,27 +176,30 @@ async function tallyRange(pool: OpenPool, state: StateDir, job: RangeJob): Promi
     const r = await head.results;
     const chunk: JournalChunk = { from: head.from, to: r.to, records: [], rejected: { duplicate: 0, ...r.rejected }, details: r.details };
     const all = r.valid === 0 ? [] : r.records.split('\n');
-    let dropped = false;
-    for (const rec of all) {
-      const id = recordId(rec);
-      const tag = recordTag(rec);
-      if (job.ids.has(id) || job.tags.has(tag)) {
+    // The thread's text without the dropped duplicates' lines is the journal's: cut out, not joined again.
+    let text = '';
+    let kept = 0;
+    let at = 0;
+    for (let i = 0; i < all.length; i++) {
+      const rec = all[i]!;
+      const why = job.counted.duplicate(rec, r.hashes, i * HASHES);
+      if (why !== null) {
         chunk.rejected.duplicate++;
-        const d = job.ids.has(id) ? 'duplicate:id' : 'duplicate:tag';
-        chunk.details[d] = (chunk.details[d] ?? 0) + 1;
+        chunk.details[`duplicate:${why}`] = (chunk.details[`duplicate:${why}`] ?? 0) + 1;
         // The opening thread summed it into the chunk's sums: take it out again.
         job.sums.add(parseRecord(rec), -1);
-        dropped = true;
+        text += r.records.slice(kept, at);
+        kept = at + rec.length + 1;
       } else {
-        job.ids.add(id);
-        job.tags.add(tag);
+        job.counted.add(rec, r.hashes, i * HASHES);
         chunk.records.push(rec);
-        if (job.opts.privateDir !== undefined) noteLikely(job.likely, rec);
       }
+      at += rec.length + 1;
     }
     job.sums.addData(r.sums);
-    // Without duplicates the thread's text is the journal's as it is.
-    await state.append(chunk, dropped ? undefined : r.records);
+    text = kept === 0 ? r.records : `${text}${r.records.slice(kept)}`;
+    // The lines kept, without the newline a cut after the last one leaves.
+    await state.append(chunk, text.endsWith('\n') ? text.slice(0, -1) : text);
     job.chunks.push(chunk);
     job.opts.onProgress?.(r.to, job.end);
     fill();

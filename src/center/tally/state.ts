@@ -5,22 +5,22 @@
  *   runs/<n>.jsonl      run n's journal as committed: the statements it counted (dedup of later runs)
  *   journal.jsonl       the run in progress: a header line, then each chunk of the received log
  *
- * A chunk (version 2) is a JSON line `{"from","to","n","rejected","details"}` followed by its `n`
- * counted statements, a record (`record.ts`) a line. A run appends each chunk, fsync'd, to the
+ * A chunk (version 2) is a JSON line `{"from","to","n","r","rejected","details"}` followed by its
+ * `n` counted statements, a record (`record.ts`, layout version `r`; 2 when absent) a line. A run appends each chunk, fsync'd, to the
  * journal; an interrupted run replays it (a cut last chunk is dropped) and goes on from the next
  * chunk, with the header's end and day, so the result is the one of an uninterrupted run. Version
  * 1 journals and run files (a chunk a JSON line with its statements as objects) are still read. `state.json` is written last (atomically): it is the
  * commit point, and every file written before it is a pure function of the state and the journal.
  * The folder holds ids and days (with `--private`, names): it is never published.
  */
-import { copyFile, mkdir, open, readFile, rename, rm, truncate, type FileHandle } from 'node:fs/promises';
+import { copyFile, link, mkdir, open, readFile, rename, rm, truncate, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { InputError } from '../../errors.js';
 import { englishText } from './messages.js';
 import type { RejectedReason } from '../../log/counted.js';
 import type { OpenedStatement } from './open.js';
-import { formatRecord } from './record.js';
+import { formatRecord, RECORD_VERSION, recordFromV2 } from './record.js';
 
 /** The committed state (`state.json`). */
 export interface TallyState {
@@ -118,19 +118,25 @@ export class StateDir {
   }
 
   /**
-   * Keeps run `run`'s statements: its journal, copied as it is (atomically; copying the same
-   * journal again is harmless). No statement is serialised again (bench/tally: it was a tenth of
-   * the commit).
+   * Keeps run `run`'s statements: its journal as it is, under the run's name (atomically; doing it
+   * again is harmless). A hard link where the file system has them (no byte is copied: the journal
+   * is whole and fsync'd chunk by chunk, and it is removed only after the commit), else a copy,
+   * fsync'd. No statement is serialised again (bench/tally: it was a tenth of the commit).
    */
   async writeRun(run: number): Promise<void> {
     await this.closeJournal();
     const tmp = `${this.#runFile(run)}.tmp`;
-    await copyFile(this.#path('journal.jsonl'), tmp);
-    const f = await open(tmp, 'r+');
+    await rm(tmp, { force: true });
     try {
-      await f.sync();
-    } finally {
-      await f.close();
+      await link(this.#path('journal.jsonl'), tmp);
+    } catch {
+      await copyFile(this.#path('journal.jsonl'), tmp);
+      const f = await open(tmp, 'r+');
+      try {
+        await f.sync();
+      } finally {
+        await f.close();
+      }
     }
     await rename(tmp, this.#runFile(run));
   }
@@ -181,15 +187,28 @@ export class StateDir {
   /** The journal, open for appending while a run goes on (one open for the run, not per chunk). */
   #journal: FileHandle | null = null;
 
+  /** Where a chunk is encoded before it is written (reused: no buffer allocated per chunk). */
+  #scratch = Buffer.alloc(0);
+
   /**
    * Appends one chunk, durably, before the run goes on. `text` is its records joined by newlines
    * when the caller has them so (an opening thread's answer), to be written without joining again.
    */
   async append(chunk: JournalChunk, text?: string): Promise<void> {
     this.#journal ??= await open(this.#path('journal.jsonl'), 'a', 0o600);
-    const head = JSON.stringify({ from: chunk.from, to: chunk.to, n: chunk.records.length, rejected: chunk.rejected, details: chunk.details });
-    const body = chunk.records.length === 0 ? '' : `${text ?? chunk.records.join('\n')}\n`;
-    await this.#journal.appendFile(`${head}\n${body}`);
+    const head = JSON.stringify({ from: chunk.from, to: chunk.to, n: chunk.records.length, r: RECORD_VERSION, rejected: chunk.rejected, details: chunk.details });
+    const body = chunk.records.length === 0 ? '' : (text ?? chunk.records.join('\n'));
+    // At most 3 bytes of UTF-8 per UTF-16 code unit, and two newlines.
+    const most = 3 * (head.length + body.length) + 2;
+    if (this.#scratch.length < most) this.#scratch = Buffer.alloc(Math.max(most, 2 * this.#scratch.length));
+    const b = this.#scratch;
+    let n = b.write(head, 0, 'utf8');
+    b[n++] = 0x0a;
+    if (body.length > 0) {
+      n += b.write(body, n, 'utf8');
+      b[n++] = 0x0a;
+    }
+    for (let at = 0; at < n; ) at += (await this.#journal.write(b, at, n - at)).bytesWritten;
     await this.#journal.datasync();
   }
 
@@ -217,7 +236,7 @@ function readChunks(lines: readonly string[]): { chunks: JournalChunk[]; whole: 
   let i = 1;
   let whole = 1;
   while (i < lines.length) {
-    let c: { from: number; to: number; n?: number; counted?: OpenedStatement[]; rejected: JournalChunk['rejected']; details: JournalChunk['details'] };
+    let c: { from: number; to: number; n?: number; r?: number; counted?: OpenedStatement[]; rejected: JournalChunk['rejected']; details: JournalChunk['details'] };
     try {
       c = JSON.parse(lines[i]!) as typeof c;
     } catch {
@@ -229,6 +248,8 @@ function readChunks(lines: readonly string[]): { chunks: JournalChunk[]; whole: 
       i += 1;
     } else if (typeof c.n === 'number' && i + 1 + c.n <= lines.length) {
       records = lines.slice(i + 1, i + 1 + c.n);
+      // Version 2 records (chunks without `r`): this version's layout.
+      if (c.r !== RECORD_VERSION) records = records.map(recordFromV2);
       i += 1 + c.n;
     } else break;
     chunks.push({ from: c.from, to: c.to, records, rejected: c.rejected, details: c.details });

@@ -1,0 +1,105 @@
+/**
+ * The tally thread's indexes of counted records (dedup by id and by tag, likely duplicates): open
+ * addressing over typed arrays, keyed by a 32-bit hash of the key that the opening threads compute
+ * with the record, the key itself checked only when hashes match. A bench/tally finding: two
+ * `Set<string>` lookups a statement (a million keys: a string hash and cache misses each) were the
+ * tally thread's main cost while the opening threads worked.
+ *
+ * The hash is seeded per run ({@link newSeed}) and chains a bijective 32-bit mix (murmur3's
+ * finalizer) over the key's UTF-16 code units, two at a time: statement ids and names are the
+ * submitters' choice, and without the seed they cannot make keys collide in bulk (a flood of
+ * colliding ids would otherwise turn each lookup into a scan).
+ */
+import { randomBytes } from 'node:crypto';
+
+/** A fresh 32-bit seed for one run's hashes. */
+export function newSeed(): number {
+  return randomBytes(4).readInt32LE(0);
+}
+
+/** murmur3's 32-bit finalizer: a bijection of 32-bit integers. */
+function fmix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+/** Mixes the code units of `s` in [from, to) into `h` (chain them for keys in several parts). */
+export function mixRange(h: number, s: string, from: number, to: number): number {
+  let i = from;
+  for (; i + 1 < to; i += 2) h = fmix(h ^ ((s.charCodeAt(i) << 16) | s.charCodeAt(i + 1)));
+  if (i < to) h = fmix(h ^ s.charCodeAt(i) ^ 0x5bd1e995);
+  return h;
+}
+
+/** The seeded hash of `s` in [from, to) (its length included). */
+export function hashRange(seed: number, s: string, from: number, to: number): number {
+  return fmix(mixRange(seed, s, from, to) ^ (to - from));
+}
+
+/**
+ * References (small integers: positions in an array of records) by the hash of their key, one
+ * reference a key. `same(ref, candidate)` tells whether a stored reference has the candidate's
+ * key; it runs only when the hashes match. Linear probing, at most half full.
+ */
+export class HashIndex<C> {
+  #hashes: Int32Array;
+  #refs: Int32Array;
+  #mask: number;
+  /** References stored. */
+  size = 0;
+
+  constructor(
+    private readonly same: (ref: number, candidate: C) => boolean,
+    capacity = 1 << 15,
+  ) {
+    const slots = slotsFor(capacity);
+    this.#hashes = new Int32Array(slots);
+    this.#refs = new Int32Array(slots).fill(-1);
+    this.#mask = slots - 1;
+  }
+
+  /** A stored reference whose key is the candidate's (hash `h`), or -1. */
+  find(h: number, candidate: C): number {
+    const hashes = this.#hashes;
+    const refs = this.#refs;
+    for (let i = h & this.#mask; ; i = (i + 1) & this.#mask) {
+      const ref = refs[i]!;
+      if (ref === -1) return -1;
+      if (hashes[i] === h && this.same(ref, candidate)) return ref;
+    }
+  }
+
+  /** Stores `ref` under hash `h` (the caller found no equal key: the index keeps one reference a key). */
+  add(h: number, ref: number): void {
+    if ((this.size + 1) * 2 > this.#refs.length) this.#grow();
+    this.#put(h, ref);
+    this.size++;
+  }
+
+  #put(h: number, ref: number): void {
+    const refs = this.#refs;
+    let i = h & this.#mask;
+    while (refs[i] !== -1) i = (i + 1) & this.#mask;
+    this.#hashes[i] = h;
+    refs[i] = ref;
+  }
+
+  #grow(): void {
+    const hashes = this.#hashes;
+    const refs = this.#refs;
+    this.#hashes = new Int32Array(refs.length * 2);
+    this.#refs = new Int32Array(refs.length * 2).fill(-1);
+    this.#mask = refs.length * 2 - 1;
+    for (let i = 0; i < refs.length; i++) if (refs[i] !== -1) this.#put(hashes[i]!, refs[i]!);
+  }
+}
+
+/** A power of two at least twice `capacity` (load factor at most 1/2). */
+function slotsFor(capacity: number): number {
+  let n = 1 << 4;
+  while (n < capacity * 2) n *= 2;
+  return n;
+}

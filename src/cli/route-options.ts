@@ -41,10 +41,11 @@ export interface RouteFlags {
 
 /** `name@ip:port` (a resolver given with its address: wire spec 6) → a dns entry. Throws InputError `bad-strategy`. */
 export function resolverFlag(kind: 'https' | 'tls', text: string): DnsStrategy {
+  const flag = kind === 'https' ? '--doh' : '--dot';
   const at = text.lastIndexOf('@');
   // Without its address the resolver would be looked up by name: say how to give it.
-  if (at <= 0) throw bad(kind === 'https' ? '--doh' : '--dot', JSON.stringify(text), 'give it as <name>@<ip>:<port>');
-  return parseDnsStrategy({ [kind]: { name: at > 0 ? text.slice(0, at) : '', address: text.slice(at + 1) } }, kind === 'https' ? '--doh' : '--dot');
+  if (at <= 0) throw bad(flag, JSON.stringify(text), 'give it as <name>@<ip>:<port>');
+  return parseDnsStrategy({ [kind]: { name: text.slice(0, at), address: text.slice(at + 1) } }, flag);
 }
 
 /** This run's strategy entries from `--doh`, `--dot` and `--strategy` (issue 12), when any is given. */

@@ -6,7 +6,7 @@
  * (`record.ts` recordHashes, `hash-index.ts`), so a statement costs two or three probes of typed
  * arrays and no string is made for it.
  */
-import { HashIndex, newSeed } from './hash-index.js';
+import { HashIndex } from './hash-index.js';
 import { HASHES, likelyKey, recordHashes, recordTag, sameId, sameLikely, sameTag } from './record.js';
 
 /** Likely duplicates: one region, day and set of names in several counted statements. */
@@ -29,12 +29,12 @@ export class CountedSet {
   readonly #scratch = new Int32Array(HASHES);
 
   /**
-   * @param seed the run's hash seed, shared with the opening threads
+   * @param seed the run's hash seed (`hash-index.ts` newSeed), shared with the opening threads
    * @param likely index likely duplicates (records with names: `--private`)
    */
   constructor(
-    readonly seed: number = newSeed(),
-    readonly likely = false,
+    readonly seed: number,
+    readonly likely: boolean,
   ) {}
 
   /**

@@ -6,10 +6,11 @@
  *   journal.jsonl       the run in progress: a header line, then each chunk of the received log
  *
  * A chunk (version 2) is a JSON line `{"from","to","n","r","rejected","details"}` followed by its
- * `n` counted statements, a record (`record.ts`, layout version `r`; 2 when absent) a line. A run appends each chunk, fsync'd, to the
- * journal; an interrupted run replays it (a cut last chunk is dropped) and goes on from the next
- * chunk, with the header's end and day, so the result is the one of an uninterrupted run. Version
- * 1 journals and run files (a chunk a JSON line with its statements as objects) are still read. `state.json` is written last (atomically): it is the
+ * `n` counted statements, a record (`record.ts`, layout version `r`; 2 when absent) a line. A run
+ * appends each chunk, fsync'd, to the journal; an interrupted run replays it (a cut last chunk is
+ * dropped) and goes on from the next chunk, with the header's end and day, so the result is the one
+ * of an uninterrupted run. Version 1 journals and run files (a chunk a JSON line with its
+ * statements as objects) are still read. `state.json` is written last (atomically): it is the
  * commit point, and every file written before it is a pure function of the state and the journal.
  * The folder holds ids and days (with `--private`, names): it is never published.
  */

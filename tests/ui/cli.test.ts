@@ -43,7 +43,13 @@ describe('sealpost ui', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    // stdout and stderr are separate pipes: the hint may arrive after the URL does.
+    const hint = new Promise<void>((resolve) => {
+      child.stderr.setEncoding('utf8').on('data', (d: string) => {
+        stderr += d;
+        if (stderr.includes('Ctrl-C')) resolve();
+      });
+    });
     const first = await new Promise<string>((resolve, reject) => {
       let out = '';
       child.stdout.setEncoding('utf8').on('data', (d: string) => {
@@ -60,6 +66,7 @@ describe('sealpost ui', () => {
     const page = await get(`${origin}/`, opened.cookie);
     expect(page.status).toBe(200);
     expect(page.body).toContain('<script src="/page.js" defer></script>');
+    await Promise.race([hint, new Promise((resolve) => child.once('exit', resolve))]);
     expect(stderr).toContain('Ctrl-C');
     const code = await new Promise<number | null>((resolve) => {
       child.once('exit', (c) => resolve(c));

@@ -42,7 +42,13 @@ describe('sealpost ui on a protected home, without a terminal', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
-    child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    // stdout and stderr are separate pipes: the notice may arrive after the URL does.
+    const notice = new Promise<void>((resolve) => {
+      child!.stderr!.setEncoding('utf8').on('data', (d: string) => {
+        stderr += d;
+        if (stderr.includes('the page asks for it first')) resolve();
+      });
+    });
     const url = await new Promise<string>((resolve, reject) => {
       let out = '';
       child!.stdout!.setEncoding('utf8').on('data', (d: string) => {
@@ -63,6 +69,7 @@ describe('sealpost ui on a protected home, without a terminal', () => {
       });
       return { status: r.status, json: (await r.json()) as Record<string, unknown> };
     };
+    await Promise.race([notice, new Promise((resolve) => child!.once('exit', resolve))]);
     expect(stderr).toContain('the page asks for it first');
 
     expect((await api('/api/init')).json.locked).toBe(true);

@@ -138,15 +138,21 @@ describe('CountedSet', () => {
       const want = reference(rs);
       const set = new CountedSet(12345, true);
       const h = hashes(rs, set.seed);
+      // As an opening thread sends them: one buffer of records joined by newlines.
+      const bytes = Buffer.from(rs.join('\n'));
+      const buffer = set.store.addBuffer(bytes);
+      let start = 0;
       const why = rs.map((r, i) => {
-        const w = set.duplicate(r, h, i * HASHES);
-        if (w === null) set.add(r, h, i * HASHES);
+        const end = start + Buffer.byteLength(r);
+        const w = set.duplicate(bytes, start, end, h, i * HASHES);
+        if (w === null) set.add(buffer, start, end, h, i * HASHES);
+        start = end + 1;
         return w;
       });
       expect(why).toEqual(want.why);
       expect(why.filter((w) => w === 'id').length).toBeGreaterThan(20);
       expect(why.filter((w) => w === 'tag').length).toBeGreaterThan(10);
-      expect(set.records).toEqual(want.counted);
+      expect(Array.from({ length: set.size }, (_, ref) => set.record(ref))).toEqual(want.counted);
       const byKey = (g: { region: string; tail: string }) => `${g.region}\n${g.tail}`;
       expect(set.likelyGroups().sort((a, b) => byKey(a).localeCompare(byKey(b)))).toEqual(want.likely.sort((a, b) => byKey(a).localeCompare(byKey(b))));
       expect(want.likely.length).toBeGreaterThan(5);
@@ -157,18 +163,22 @@ describe('CountedSet', () => {
     const rs = records(13);
     const set = new CountedSet(99, true);
     const first = reference(rs).counted;
-    for (const r of first) set.addRecord(r);
+    // Read back a few thousand at a time: a run of 5,000 records crosses that.
+    const all = Array.from({ length: 9 }, () => first).flat();
+    expect(all.length).toBeGreaterThan(4096);
+    set.addRecords(all);
+    expect(Array.from({ length: set.size }, (_, ref) => set.record(ref))).toEqual(all);
     const h = new Int32Array(HASHES);
     for (const r of first) {
       recordHashes(r, 99, h, 0);
-      expect(set.duplicate(r, h, 0)).toBe('id');
+      const bytes = Buffer.from(r);
+      expect(set.duplicate(bytes, 0, bytes.length, h, 0)).toBe('id');
     }
     // Without names a record has no likely key and joins no group.
     const plain = new CountedSet(1, true);
     const rand = seeded(3);
     const a = formatRecord({ ...statement(rand), names: undefined } as OpenedStatement);
-    plain.addRecord(a);
-    plain.addRecord(formatRecord({ ...statement(rand), names: undefined } as OpenedStatement));
+    plain.addRecords([a, formatRecord({ ...statement(rand), names: undefined } as OpenedStatement)]);
     expect(plain.likelyGroups()).toEqual([]);
   });
 });

@@ -6,18 +6,27 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appendBatch, bucketSorted, EntriesText, sortedRecords, sumsOf } from '../../src/center/tally/batch.js';
+import { appendBatch, comparedOrder, EntriesText, sortedRefs, sumsOf } from '../../src/center/tally/batch.js';
+import { CountedSet } from '../../src/center/tally/counted-set.js';
 import type { OpenedStatement } from '../../src/center/tally/open.js';
 import { formatRecord, likelyKey, parseRecord, recordFromV2, recordId, recordTag } from '../../src/center/tally/record.js';
-import { StateDir, type JournalChunk } from '../../src/center/tally/state.js';
+import { StateDir, type ReadChunk } from '../../src/center/tally/state.js';
 import { Sums, weightedEntries, type Cells } from '../../src/center/tally/sums.js';
 import { byteOrder, countedFigures, formatCountedEntry } from '../../src/log/counted.js';
 import { seeded } from '../harness/prng.js';
 
+/** The tally thread's store of `records` (read back as from a run file). */
+function storeOf(records: readonly string[]): CountedSet {
+  const set = new CountedSet(1, false);
+  set.addRecords(records);
+  return set;
+}
+
 /** A batch's entry lines as the tally writes them into counted/entries. */
 function batchLines(records: readonly string[], cells: Cells): string[] {
   const text = new EntriesText(records.length);
-  appendBatch(text, records, cells);
+  const set = storeOf(records);
+  appendBatch(text, set.store, 0, set.size, cells);
   const bytes = text.finish();
   return bytes.length === 0 ? [] : bytes.toString('latin1').slice(0, -1).split('\n');
 }
@@ -97,10 +106,12 @@ describe('tally records', () => {
     const tied = Array.from({ length: 10 }, (_, i) => ({ ...base[i]!, week: '2005-W17', tag: `abcdef0${(9 - i).toString(16)}${base[i]!.tag.slice(8)}` }));
     const sts = [...tied, ...base.slice(10), { ...base[0]!, id: 'f'.repeat(32), tag: '0'.repeat(64), week: '2004-W53' }];
     const records = sts.map(formatRecord);
-    const sorted = [...sortedRecords(records)];
+    // A store with records of an earlier run first: this batch is [from, size).
+    const set = storeOf([...sts.slice(0, 50).map((s) => formatRecord({ ...s, id: 'e'.repeat(32) })), ...records]);
+    const sorted = [...sortedRefs(set.store, 50, set.size)].map((ref) => set.record(ref));
     const want = [...sts].sort((a, b) => byteOrder(a.week, b.week) || byteOrder(a.tag, b.tag)).map(formatRecord);
     expect(sorted).toEqual(want);
-    expect([...bucketSorted(records)]).toEqual(want);
+    expect([...comparedOrder(set.store, 50, set.size)].map((ref) => set.record(ref))).toEqual(want);
     expect(sorted[0]).toBe(formatRecord(sts.at(-1)!));
     const run = sorted.filter((r) => recordTag(r).startsWith('abcdef0'));
     expect(run.map((r) => recordTag(r).slice(7, 8))).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
@@ -150,6 +161,9 @@ describe('tally records', () => {
   });
 });
 
+/** A chunk's records as an opening thread sends them (UTF-8, joined by newlines). */
+const bodyOf = (c: ReadChunk) => Buffer.from(c.records.join('\n'));
+
 describe('tally journal', () => {
   let dir: string;
   beforeAll(async () => {
@@ -159,9 +173,10 @@ describe('tally journal', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  const chunk = (from: number, sts: OpenedStatement[]): JournalChunk => ({
+  const chunk = (from: number, sts: OpenedStatement[]): ReadChunk => ({
     from,
     to: from + sts.length + 1,
+    n: sts.length,
     records: sts.map(formatRecord),
     rejected: { duplicate: 0, invalid: 1, undecryptable: 0 },
     details: { 'invalid:bad-json': 1 },
@@ -174,8 +189,9 @@ describe('tally journal', () => {
     const header = { v: 2 as const, run: 1, start: 0, end: 100, today: '2026-11-30' };
     await state.begin(header);
     const first = chunk(0, sts.slice(0, 10));
-    await state.append(first);
-    await state.append(chunk(first.to, sts.slice(10, 20)));
+    await state.append(first, bodyOf(first));
+    const second = chunk(first.to, sts.slice(10, 20));
+    await state.append(second, bodyOf(second));
     await state.closeJournal();
     const file = join(dir, 'cut', 'journal.jsonl');
     const text = await readFile(file, 'utf8');
@@ -188,9 +204,31 @@ describe('tally journal', () => {
     expect(resumed?.chunks).toEqual([first]);
     expect((await readFile(file, 'utf8')).length).toBe(lines.slice(0, 12).join('\n').length + 1);
     const next = chunk(first.to, sts.slice(20, 30));
-    await state.append(next);
+    await state.append(next, bodyOf(next));
     await state.closeJournal();
     expect((await state.resume(committed))?.chunks).toEqual([first, next]);
+  });
+
+  it("writes only the byte ranges kept of a thread's records (dropped duplicates cut out), whole lines each", async () => {
+    const state = new StateDir(join(dir, 'kept'));
+    const committed = await state.load('c.test');
+    const sts = statements(9, 110, true);
+    const records = sts.map(formatRecord);
+    const body = Buffer.from(records.join('\n'));
+    const ends = records.map((_, i) => Buffer.byteLength(records.slice(0, i + 1).join('\n')));
+    const startOf = (i: number) => (i === 0 ? 0 : ends[i - 1]! + 1);
+    await state.begin({ v: 2, run: 1, start: 0, end: 30, today: '2026-11-30' });
+    // Keep records 1-2 and 5 and 7 (0, 3-4, 6 and 8, the first and last among them, dropped).
+    const kept = [startOf(1), ends[2]!, startOf(5), ends[5]!, startOf(7), ends[7]!];
+    const keep = [1, 2, 5, 7];
+    await state.append({ from: 0, to: 10, n: keep.length, rejected: { duplicate: 5, invalid: 1, undecryptable: 0 }, details: {} }, body, kept);
+    // A chunk with nothing kept, then one whole.
+    await state.append({ from: 10, to: 20, n: 0, rejected: { duplicate: 10, invalid: 0, undecryptable: 0 }, details: {} }, body, []);
+    await state.append({ from: 20, to: 30, n: 9, rejected: { duplicate: 0, invalid: 1, undecryptable: 0 }, details: {} }, body);
+    await state.closeJournal();
+    const resumed = await state.resume(committed);
+    expect(resumed?.chunks.map((c) => c.records)).toEqual([keep.map((i) => records[i]), [], records]);
+    expect(resumed?.chunks.map((c) => [c.from, c.n])).toEqual([[0, 4], [10, 0], [20, 9]]);
   });
 
   it('reads journals whose chunks hold version 2 records (no "r"), next to chunks of this version', async () => {
@@ -202,7 +240,7 @@ describe('tally journal', () => {
     const old = { from: 0, to: 4, n: 4, rejected: { duplicate: 0, invalid: 0, undecryptable: 0 }, details: {} };
     await writeFile(join(dir, 'v2', 'journal.jsonl'), `${JSON.stringify(header)}\n${JSON.stringify(old)}\n${sts.slice(0, 4).map(v2).join('\n')}\n`);
     const next = chunk(4, sts.slice(4));
-    await state.append(next);
+    await state.append(next, bodyOf(next));
     await state.closeJournal();
     const resumed = await state.resume(committed);
     expect(resumed?.chunks.flatMap((c) => c.records)).toEqual(sts.map(formatRecord));

@@ -15,7 +15,7 @@ import { signCheckpoint } from '../../log/checkpoint.js';
 import { countedFigures, tallyNoteBody, REJECTED_REASONS } from '../../log/counted.js';
 import { StreamingRoot } from '../../log/recount.js';
 import type { IntakeDb } from '../sqlite-db.js';
-import { appendBatch, EntriesText, sumsOf } from './batch.js';
+import { appendBatch, EntriesText, type Batch } from './batch.js';
 import type { OpenPool } from './pool.js';
 import { rootOfUnits } from './roots.js';
 import type { Hash } from '../../log/merkle.js';
@@ -24,7 +24,7 @@ import { privateReport } from './private.js';
 import { buildReport, checkInvariants, reportTables } from './report.js';
 import { reportCharts, reportHtml } from './html/index.js';
 import type { TallyOptions, TallyResult } from './run.js';
-import type { LikelyGroup } from './counted-set.js';
+import type { CountedSet } from './counted-set.js';
 import { InputError } from '../../errors.js';
 import { englishText } from './messages.js';
 import type { JournalChunk, JournalHeader, StateDir, TallyState } from './state.js';
@@ -38,10 +38,12 @@ export interface CommitInput {
   readonly chunks: readonly JournalChunk[];
   /** This run's sums (`sums.ts`). */
   readonly sums: Sums;
-  /** Likely duplicates over every run (with --private). */
-  readonly likely: readonly LikelyGroup[];
-  /** The records of each committed run, run 1 first. */
-  readonly previous: readonly string[][];
+  /** Every counted record, earlier runs first (likely duplicates with --private). */
+  readonly counted: CountedSet;
+  /** The committed runs' batches (their records in `counted`), run 1 first. */
+  readonly earlier: readonly Batch[];
+  /** This run's first record in `counted` (its records are the rest). */
+  readonly from: number;
   readonly center: string;
   readonly signer: NoteSigner;
   /** The opening threads, which hash the counted log. */
@@ -78,7 +80,6 @@ function receivedRoot(db: IntakeDb, size: number): Uint8Array {
 /** Finishes a run (see the file comment). */
 export async function commit(c: CommitInput): Promise<TallyResult> {
   const out = c.opts.outDir;
-  const thisRun = c.chunks.flatMap((ch) => ch.records);
   const rejected = { ...c.committed.rejected };
   const details: Record<string, number> = { ...c.committed.details };
   for (const ch of c.chunks) {
@@ -86,17 +87,18 @@ export async function commit(c: CommitInput): Promise<TallyResult> {
     for (const [k, n] of Object.entries(ch.details)) details[k] = (details[k] ?? 0) + n;
   }
   // Each run's batch is rebuilt from its records: the counted log is a function of the state.
-  const earlier = c.previous.map((run) => sumsOf(run));
+  const earlier = c.earlier.map((b) => b.sums);
+  const store = c.counted.store;
   const units: Array<Promise<Hash>> = [];
-  const text = new EntriesText(thisRun.length + c.previous.reduce((n, r) => n + r.length, 0), (bytes, unit) => {
+  const text = new EntriesText(store.size, (bytes, unit) => {
     const p = c.pool.unitRoot(bytes, unit);
     p.catch(() => {}); // awaited below; a failure before then must not be unhandled
     units.push(p);
   });
-  c.previous.forEach((run, i) => appendBatch(text, run, earlier[i]!.cells));
+  for (const b of c.earlier) appendBatch(text, store, b.from, b.to, b.sums.cells);
   const beforeCount = text.lines;
   const beforeBytes = text.length;
-  appendBatch(text, thisRun, c.sums.cells);
+  appendBatch(text, store, c.from, store.size, c.sums.cells);
   const size = text.lines;
   const appended = size - beforeCount;
   const entriesBytes = text.finish();
@@ -173,7 +175,7 @@ async function finish(c: CommitInput, b: Built): Promise<TallyResult> {
   if (c.opts.privateDir) {
     const all = new Sums();
     for (const s of [...earlier, c.sums]) all.addSums(s);
-    privateFiles = privateReport(all, c.likely, details);
+    privateFiles = privateReport(all, c.counted.likelyGroups(), details);
   }
   // Every figure is a sum over entries, so over each batch's cells as published (see sums.ts).
   const entries = [...earlier, c.sums].flatMap((s) => weightedEntries(s.cells));

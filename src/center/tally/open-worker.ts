@@ -5,10 +5,10 @@
  * envelope with libsodium (or the reference opener) and answers with what the counts need.
  *
  * Protocol: workerData `{ keys: BoxKey[], today, names, seed, db }`; each `{ id, from, count }` gets
- * `{ id, range: OpenedRange }` (the valid statements as one string of records, rejected counts and
- * cell sums: little to clone), or `{ id, error }` for a bug or a hole in the log (never for a bad
- * envelope). At the commit the same threads hash the counted log: `{ id, bytes, unit }` (bytes in
- * shared memory) gets `{ id, root }`.
+ * `{ id, range: OpenedRange }` (the valid statements' records as one buffer of bytes and their
+ * hashes, both transferred; rejected counts and cell sums: little to clone), or `{ id, error }`
+ * for a bug or a hole in the log (never for a bad envelope). At the commit the same threads hash
+ * the counted log: `{ id, bytes, unit }` (bytes in shared memory) gets `{ id, root }`.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { IntakeDb } from '../sqlite-db.js';
@@ -41,7 +41,7 @@ if (port) {
       if ('unit' in job) port.postMessage({ id: job.id, root: unitRoot(job.bytes, job.unit) } satisfies OpenAnswer);
       else {
         const range = openRange(db, job.from, job.count, open, data.today, data.names, data.seed);
-        port.postMessage({ id: job.id, range } satisfies OpenAnswer, [range.hashes.buffer]);
+        port.postMessage({ id: job.id, range } satisfies OpenAnswer, [range.meta.buffer, range.bytes.buffer]);
       }
     } catch (err) {
       port.postMessage({ id: job.id, error: err instanceof Error ? (err.stack ?? err.message) : String(err) } satisfies OpenAnswer);

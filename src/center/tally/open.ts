@@ -21,7 +21,7 @@ import type { Statement } from '../../statement/types.js';
 import { canonicalMaxDate, parseCanonical } from './canonical.js';
 import { hash } from 'node:crypto';
 import { Sums, type SumsData } from './sums.js';
-import { formatRecord, HASHES, recordHashes } from './record.js';
+import { formatRecord, HASHES, META, recordHashes } from './record.js';
 
 /** The X25519 box key pairs the tally opens with (rotation: several, tried in order, spec 3). */
 export interface BoxKey {
@@ -223,12 +223,12 @@ export function openForTally(envelope: Uint8Array, open: Opener, today: string, 
 export interface OpenedRange {
   /** One past the last index read. */
   readonly to: number;
-  /** The valid statements' records (`record.ts`) in received-log order, joined by newlines. */
-  readonly records: string;
-  /** How many records `records` holds. */
+  /** The valid statements' records (`record.ts`) in received-log order, UTF-8, joined by newlines. */
+  readonly bytes: Uint8Array<ArrayBuffer>;
+  /** How many records `bytes` holds. */
   readonly valid: number;
-  /** Each record's {@link HASHES} hashes (`record.ts` recordHashes), record by record. */
-  readonly hashes: Int32Array<ArrayBuffer>;
+  /** Each record's {@link META} values (its hashes and its end in `bytes`), record by record. */
+  readonly meta: Int32Array<ArrayBuffer>;
   /** Envelopes rejected before dedup, by reason and by `<reason>:<specific check>`. */
   readonly rejected: { undecryptable: number; invalid: number };
   readonly details: Record<string, number>;
@@ -236,23 +236,36 @@ export interface OpenedRange {
   readonly sums: SumsData;
 }
 
+/** Where a range's records are written before the answer gets its own copy (reused, grown as needed). */
+let scratch = Buffer.alloc(1 << 16);
+
 /**
  * Opens received entries [from, from + count) read from `db` (in the thread that opens them).
  * @throws Error when the log has a hole there (a damaged database: the tally stops)
  */
 export function openRange(db: IntakeDb, from: number, count: number, open: Opener, today: string, names: boolean, seed: number): OpenedRange {
   const envelopes = readRange(db, from, count);
-  const records: string[] = [];
   const rejected = { undecryptable: 0, invalid: 0 };
   const details: Record<string, number> = {};
   const sums = new Sums();
-  const hashes = new Int32Array(envelopes.length * HASHES);
+  const meta = new Int32Array(envelopes.length * META);
+  let valid = 0;
+  let at = 0;
   for (const envelope of envelopes) {
     const r = openForTally(envelope, open, today, names);
     if (r.ok) {
       const record = formatRecord(r.statement);
-      recordHashes(record, seed, hashes, records.length * HASHES);
-      records.push(record);
+      // A newline between records, and at most 3 bytes of UTF-8 a UTF-16 code unit.
+      if (at + 1 + 3 * record.length > scratch.length) {
+        const grown = Buffer.alloc(Math.max(2 * scratch.length, at + 1 + 3 * record.length));
+        scratch.copy(grown, 0, 0, at);
+        scratch = grown;
+      }
+      if (valid > 0) scratch[at++] = 0x0a;
+      at += scratch.write(record, at, 'utf8');
+      recordHashes(record, seed, meta, valid * META);
+      meta[valid * META + HASHES] = at;
+      valid++;
       sums.add(r.statement);
     } else {
       rejected[r.reason]++;
@@ -260,7 +273,10 @@ export function openRange(db: IntakeDb, from: number, count: number, open: Opene
       details[d] = (details[d] ?? 0) + 1;
     }
   }
-  return { to: from + envelopes.length, records: records.join('\n'), valid: records.length, hashes: hashes.slice(0, records.length * HASHES), rejected, details, sums: sums.data() };
+  // Its own memory, exactly sized: transferred to the tally thread, which keeps it.
+  const bytes = new Uint8Array(at);
+  bytes.set(scratch.subarray(0, at));
+  return { to: from + envelopes.length, bytes, valid, meta: meta.slice(0, valid * META), rejected, details, sums: sums.data() };
 }
 
 /**

@@ -22,9 +22,10 @@ import type { OpenedStatement } from './open.js';
 /** The layout version of {@link formatRecord}'s records (journal chunks say `"r":3`). */
 export const RECORD_VERSION = 3;
 
-const ID_END = 32;
-const LINE_AT = 33;
-const TAG_END = LINE_AT + 64;
+/** Where the id ends, the counted entry (and its tag) starts, and the tag ends. */
+export const ID_END = 32;
+export const LINE_AT = 33;
+export const TAG_END = LINE_AT + 64;
 /** `<tag> week=`: the week's offset. */
 const WEEK_AT = TAG_END + 6;
 const WEEK_END = WEEK_AT + 8;
@@ -33,17 +34,29 @@ const WEEK_END = WEEK_AT + 8;
 export const recordId = (r: string): string => r.slice(0, ID_END);
 /** The record's tag (64 hex digits). */
 export const recordTag = (r: string): string => r.slice(LINE_AT, TAG_END);
-/** The record's week (`%G-W%V`). */
-export const recordWeek = (r: string): string => r.slice(WEEK_AT, WEEK_END);
 
-/** The record's week as a number in week order ((year, week): `YYYY-Www`). */
-export function recordWeekCode(r: string): number {
-  const d = (i: number) => r.charCodeAt(WEEK_AT + i) - 48;
+/** The week of the record whose bytes start at `b[at]`, as a number in week order ((year, week): `YYYY-Www`). */
+export function recordWeekCodeAt(b: Uint8Array, at: number): number {
+  const d = (i: number) => b[at + WEEK_AT + i]! - 48;
   return (((d(0) * 10 + d(1)) * 10 + d(2)) * 10 + d(3)) * 100 + d(6) * 10 + d(7);
 }
 
-/** The first 28 bits of the record's tag. */
-export const recordTag28 = (r: string): number => parseInt(r.slice(LINE_AT, LINE_AT + 7), 16);
+/** The first 28 bits of the tag of the record whose bytes start at `b[at]` (lowercase hex digits). */
+export function recordTag28At(b: Uint8Array, at: number): number {
+  let n = 0;
+  for (let i = LINE_AT; i < LINE_AT + 7; i++) {
+    const c = b[at + i]!;
+    n = (n << 4) | (c <= 57 ? c - 48 : c - 87);
+  }
+  return n;
+}
+
+/** Where the counted entry of the record whose bytes start at `b[at]` ends (the tab after it). */
+export function lineEndAt(b: Uint8Array, at: number): number {
+  let i = at + TAG_END;
+  while (i < b.length && b[i] !== 9) i++;
+  return i;
+}
 
 /** A statement's record (see the file comment). */
 export function formatRecord(s: OpenedStatement): string {
@@ -106,18 +119,6 @@ export function recordFromV2(r: string): string {
 }
 
 /**
- * The counted entry's line (spec 8) of a record, its sector published or `-` as `published` says
- * of the record's week and `<region> sector=<sector>` (the entry's own text, not a new string).
- */
-export function countedLine(r: string, published: (week: string, regionSector: string) => boolean): string {
-  const end = lineEnd(r);
-  const s = r.lastIndexOf(' sector=', end);
-  // A statement without a sector, or a published one: the entry as the record holds it.
-  if ((end - s === 9 && r.charCodeAt(end - 1) === 45) || published(recordWeek(r), r.slice(r.lastIndexOf(' region=', s) + 8, end))) return r.slice(LINE_AT, end);
-  return `${r.slice(LINE_AT, s + 8)}-`;
-}
-
-/**
  * Where a record's likely-duplicate key lies: its region [start, end), and where its tail (date
  * and names) starts; undefined for a record without names.
  */
@@ -140,10 +141,6 @@ export function likelyKey(r: string): [region: string, tail: string] | undefined
   return b && [r.slice(b[0], b[1]), r.slice(b[2])];
 }
 
-/** Whether two records have the same statement id. */
-export const sameId = (a: string, b: string): boolean => a.startsWith(recordId(b));
-/** Whether two records have the same tag. */
-export const sameTag = (a: string, b: string): boolean => a.startsWith(recordTag(b), LINE_AT);
 
 /** Whether two records with names have the same likely-duplicate key (region, date and names). */
 export function sameLikely(a: string, b: string): boolean {
@@ -155,6 +152,12 @@ export function sameLikely(a: string, b: string): boolean {
 
 /** Hashes a record carries across threads (`hash-index.ts`): of its id, its tag and its likely key. */
 export const HASHES = 3;
+
+/**
+ * What an opening thread sends with each record, in an Int32Array: its {@link HASHES} hashes,
+ * then where it ends in the answer's bytes (the next record starts one byte, a newline, later).
+ */
+export const META = HASHES + 1;
 
 /**
  * Writes a record's {@link HASHES} seeded hashes at `out[at…]`: its id, its tag (the first 16

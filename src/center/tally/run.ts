@@ -14,8 +14,8 @@ import { englishText } from './messages.js';
 import { DEFAULT_MILESTONE_STEP } from '../../log/counted.js';
 import { IntakeDb } from '../sqlite-db.js';
 import type { Sums } from './sums.js';
-import { sumsOf } from './batch.js';
-import { HASHES, parseRecord } from './record.js';
+import { sumsOf, type Batch } from './batch.js';
+import { HASHES, META, parseRecord } from './record.js';
 import { CountedSet } from './counted-set.js';
 import { newSeed } from './hash-index.js';
 import { startPool, type OpenedRange, type OpenPool } from './pool.js';
@@ -112,23 +112,28 @@ export async function runTally(opts: TallyOptions): Promise<TallyResult> {
       today: opts.today ?? new Date().toISOString().slice(0, 10),
     };
     if (!resumed) await state.begin(header);
-    const chunks: JournalChunk[] = resumed?.chunks ?? [];
-    const previous: string[][] = [];
-    for (let run = 1; run <= committed.runs; run++) previous.push(await state.run(run));
     // Dedup (spec 8): the first in the received log counts, across runs too; likely duplicates
-    // (private: same day, region and people) over every run.
-    const counted = new CountedSet(newSeed(), opts.privateDir !== undefined);
-    for (const run of previous) for (const r of run) counted.addRecord(r);
-    const resumedRecords = chunks.flatMap((c) => c.records);
-    for (const r of resumedRecords) counted.addRecord(r);
+    // (private: same day, region and people) over every run. Sized once for every record there may be.
+    const counted = new CountedSet(newSeed(), opts.privateDir !== undefined, committed.done + header.end - header.start);
+    const earlier: Batch[] = [];
+    for (let run = 1; run <= committed.runs; run++) {
+      const records = await state.run(run);
+      const from = counted.size;
+      counted.addRecords(records);
+      earlier.push({ from, to: counted.size, sums: sumsOf(records) });
+    }
+    const from = counted.size;
+    const resumedRecords = resumed?.chunks.flatMap((c) => c.records) ?? [];
+    counted.addRecords(resumedRecords);
     // This run's sums: those of the chunks a resumed run already journaled, then summed as it goes.
     const sums = sumsOf(resumedRecords);
+    const chunks: JournalChunk[] = (resumed?.chunks ?? []).map(({ records: _, ...c }) => c);
     const at = chunks.at(-1)?.to ?? header.start;
     const pool = startPool({ db: join(opts.dataDir, DB_FILE), keys: [{ publicKey: box.publicKey, secretKey: box.secretKey }], today: header.today, names: opts.privateDir !== undefined, seed: counted.seed, ...(opts.threads !== undefined ? { threads: opts.threads } : {}) });
     try {
       await tallyRange(pool, state, { from: at, end: header.end, chunk: opts.chunk ?? DEFAULT_CHUNK, counted, chunks, sums, opts });
       await state.closeJournal();
-      return await commit({ opts, db, state, committed, header, chunks, sums, likely: counted.likelyGroups(), previous, center, signer: new NoteSigner(tally.name, tally.secretKey), step, resumed: resumed !== null, threads: pool.threads, opener: pool.opener, stateDir, pool });
+      return await commit({ opts, db, state, committed, header, chunks, sums, counted, earlier, from, center, signer: new NoteSigner(tally.name, tally.secretKey), step, resumed: resumed !== null, threads: pool.threads, opener: pool.opener, stateDir, pool });
     } finally {
       await pool.close();
       await state.closeJournal();
@@ -174,34 +179,42 @@ async function tallyRange(pool: OpenPool, state: StateDir, job: RangeJob): Promi
   for (let head = inflight.shift(); head; head = inflight.shift()) {
     job.opts.signal?.throwIfAborted();
     const r = await head.results;
-    const chunk: JournalChunk = { from: head.from, to: r.to, records: [], rejected: { duplicate: 0, ...r.rejected }, details: r.details };
-    const all = r.valid === 0 ? [] : r.records.split('\n');
-    // The thread's text without the dropped duplicates' lines is the journal's: cut out, not joined again.
-    let text = '';
-    let kept = 0;
-    let at = 0;
-    for (let i = 0; i < all.length; i++) {
-      const rec = all[i]!;
-      const why = job.counted.duplicate(rec, r.hashes, i * HASHES);
-      if (why !== null) {
-        chunk.rejected.duplicate++;
-        chunk.details[`duplicate:${why}`] = (chunk.details[`duplicate:${why}`] ?? 0) + 1;
-        // The opening thread summed it into the chunk's sums: take it out again.
-        job.sums.add(parseRecord(rec), -1);
-        text += r.records.slice(kept, at);
-        kept = at + rec.length + 1;
-      } else {
-        job.counted.add(rec, r.hashes, i * HASHES);
-        chunk.records.push(rec);
+    const rejected = { duplicate: 0, ...r.rejected };
+    const details = r.details;
+    let n = 0;
+    // The thread's bytes are the journal's, but for the duplicates dropped: the ranges kept, when any is.
+    let kept: number[] | undefined;
+    if (r.valid > 0) {
+      const bytes = Buffer.from(r.bytes.buffer, r.bytes.byteOffset, r.bytes.byteLength);
+      const buffer = job.counted.store.addBuffer(bytes);
+      let start = 0;
+      let keptFrom = 0;
+      for (let i = 0; i < r.valid; i++) {
+        const end = r.meta[i * META + HASHES]!;
+        const why = job.counted.duplicate(bytes, start, end, r.meta, i * META);
+        if (why !== null) {
+          rejected.duplicate++;
+          details[`duplicate:${why}`] = (details[`duplicate:${why}`] ?? 0) + 1;
+          // The opening thread summed it into the chunk's sums: take it out again.
+          job.sums.add(parseRecord(bytes.toString('utf8', start, end)), -1);
+          kept ??= [];
+          // The records before it, without the newline between.
+          if (start > keptFrom) kept.push(keptFrom, start - 1);
+          keptFrom = end + 1;
+        } else {
+          job.counted.add(buffer, start, end, r.meta, i * META);
+          n++;
+        }
+        start = end + 1;
       }
-      at += rec.length + 1;
+      if (kept && keptFrom < bytes.length) kept.push(keptFrom, bytes.length);
     }
     job.sums.addData(r.sums);
-    text = kept === 0 ? r.records : `${text}${r.records.slice(kept)}`;
-    // The lines kept, without the newline a cut after the last one leaves.
-    await state.append(chunk, text.endsWith('\n') ? text.slice(0, -1) : text);
+    const chunk: JournalChunk = { from: head.from, to: r.to, n, rejected, details };
+    await state.append(chunk, r.bytes, kept);
     job.chunks.push(chunk);
     job.opts.onProgress?.(r.to, job.end);
     fill();
   }
 }
+

@@ -51,11 +51,17 @@ export interface JournalHeader {
 export interface JournalChunk {
   readonly from: number;
   readonly to: number;
-  /** The statements it counted, as records (`record.ts`), in received-log order. */
-  readonly records: string[];
+  /** How many statements it counted. */
+  readonly n: number;
   readonly rejected: Record<RejectedReason, number>;
   /** For the private report: why each envelope was rejected, by the opener's specific reason. */
   readonly details: Record<string, number>;
+}
+
+/** A chunk read back from a journal or a run file, with its statements' records (`record.ts`). */
+export interface ReadChunk extends JournalChunk {
+  /** In received-log order. */
+  readonly records: string[];
 }
 
 export const EMPTY_REJECTED = (): Record<RejectedReason, number> => ({ duplicate: 0, invalid: 0, undecryptable: 0 });
@@ -146,7 +152,7 @@ export class StateDir {
    * The journal of an interrupted run that continues `state`, with its complete chunks; null when
    * there is none (a journal of an already committed run is removed).
    */
-  async resume(state: TallyState): Promise<{ header: JournalHeader; chunks: JournalChunk[] } | null> {
+  async resume(state: TallyState): Promise<{ header: JournalHeader; chunks: ReadChunk[] } | null> {
     let text: string;
     try {
       text = await readFile(this.#path('journal.jsonl'), 'utf8');
@@ -192,21 +198,25 @@ export class StateDir {
   #scratch = Buffer.alloc(0);
 
   /**
-   * Appends one chunk, durably, before the run goes on. `text` is its records joined by newlines
-   * when the caller has them so (an opening thread's answer), to be written without joining again.
+   * Appends one chunk, durably, before the run goes on. Its `n` records are `body` (UTF-8,
+   * joined by newlines: an opening thread's answer as it came) or, when some of those were
+   * dropped, the byte ranges `kept` of it (`[start, end, start, end, …]`, each whole records):
+   * copied as they are, never encoded again.
    */
-  async append(chunk: JournalChunk, text?: string): Promise<void> {
+  async append(chunk: JournalChunk, body?: Uint8Array, kept?: readonly number[]): Promise<void> {
     this.#journal ??= await open(this.#path('journal.jsonl'), 'a', 0o600);
-    const head = JSON.stringify({ from: chunk.from, to: chunk.to, n: chunk.records.length, r: RECORD_VERSION, rejected: chunk.rejected, details: chunk.details });
-    const body = chunk.records.length === 0 ? '' : (text ?? chunk.records.join('\n'));
-    // At most 3 bytes of UTF-8 per UTF-16 code unit, and two newlines.
-    const most = 3 * (head.length + body.length) + 2;
+    const head = JSON.stringify({ from: chunk.from, to: chunk.to, n: chunk.n, r: RECORD_VERSION, rejected: chunk.rejected, details: chunk.details });
+    const ranges = chunk.n === 0 || !body ? [] : (kept ?? [0, body.length]);
+    // At most 3 bytes of UTF-8 per UTF-16 code unit, the body's bytes and a newline after each range.
+    let most = 3 * head.length + 1;
+    for (let i = 0; i < ranges.length; i += 2) most += ranges[i + 1]! - ranges[i]! + 1;
     if (this.#scratch.length < most) this.#scratch = Buffer.alloc(Math.max(most, 2 * this.#scratch.length));
     const b = this.#scratch;
     let n = b.write(head, 0, 'utf8');
     b[n++] = 0x0a;
-    if (body.length > 0) {
-      n += b.write(body, n, 'utf8');
+    for (let i = 0; i < ranges.length; i += 2) {
+      b.set(body!.subarray(ranges[i], ranges[i + 1]), n);
+      n += ranges[i + 1]! - ranges[i]!;
       b[n++] = 0x0a;
     }
     for (let at = 0; at < n; ) at += (await this.#journal.write(b, at, n - at)).bytesWritten;
@@ -232,8 +242,8 @@ export class StateDir {
  * record lines) and version 1 chunks (one JSON line with `counted` statements). `whole` is the
  * number of lines up to the end of the last whole chunk; `cut` tells that lines follow it.
  */
-function readChunks(lines: readonly string[]): { chunks: JournalChunk[]; whole: number; cut: boolean } {
-  const chunks: JournalChunk[] = [];
+function readChunks(lines: readonly string[]): { chunks: ReadChunk[]; whole: number; cut: boolean } {
+  const chunks: ReadChunk[] = [];
   let i = 1;
   let whole = 1;
   while (i < lines.length) {
@@ -253,7 +263,7 @@ function readChunks(lines: readonly string[]): { chunks: JournalChunk[]; whole: 
       if (c.r !== RECORD_VERSION) records = records.map(recordFromV2);
       i += 1 + c.n;
     } else break;
-    chunks.push({ from: c.from, to: c.to, records, rejected: c.rejected, details: c.details });
+    chunks.push({ from: c.from, to: c.to, n: records.length, records, rejected: c.rejected, details: c.details });
     whole = i;
   }
   return { chunks, whole, cut: whole < lines.length };

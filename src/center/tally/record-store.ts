@@ -1,0 +1,78 @@
+/**
+ * The tally thread's counted records as UTF-8 bytes (`record.ts` layout), kept in the buffers they
+ * arrived in: an opening thread's answer is one buffer of records joined by newlines (transferred,
+ * not copied), and a record is a reference (its position in counted order) to a byte range of one
+ * of them. A bench/tally finding: a million records as strings cost the tally thread more to split,
+ * hold, encode for the journal, collect and cut into entries than it spent counting them; as bytes
+ * the journal and the counted log copy them and no string is made for a record, except on the rare
+ * paths (a duplicate taken out of the sums, a likely-duplicate key compared or listed).
+ */
+import { Buffer } from 'node:buffer';
+
+export class RecordStore {
+  readonly #buffers: Buffer[] = [];
+  /** Per record: the buffer, and its byte range [start, end) there. */
+  #buffer: Int32Array;
+  #start: Int32Array;
+  #end: Int32Array;
+  /** Records stored. */
+  size = 0;
+
+  /** @param capacity records expected (the arrays grow past it) */
+  constructor(capacity = 1 << 12) {
+    const n = Math.max(16, capacity);
+    this.#buffer = new Int32Array(n);
+    this.#start = new Int32Array(n);
+    this.#end = new Int32Array(n);
+  }
+
+  /** Keeps a buffer of records (as it is: the store reads it, never writes it); its number. */
+  addBuffer(bytes: Uint8Array): number {
+    return this.#buffers.push(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)) - 1;
+  }
+
+  /** Stores the record at [start, end) of buffer `buffer`: its reference. */
+  push(buffer: number, start: number, end: number): number {
+    if (this.size === this.#start.length) this.#grow();
+    const ref = this.size++;
+    this.#buffer[ref] = buffer;
+    this.#start[ref] = start;
+    this.#end[ref] = end;
+    return ref;
+  }
+
+  /** The buffer that holds record `ref`. */
+  bytes(ref: number): Buffer {
+    return this.#buffers[this.#buffer[ref]!]!;
+  }
+
+  start(ref: number): number {
+    return this.#start[ref]!;
+  }
+
+  end(ref: number): number {
+    return this.#end[ref]!;
+  }
+
+  /** Record `ref` as a string (rare paths only). */
+  text(ref: number): string {
+    return this.bytes(ref).toString('utf8', this.#start[ref], this.#end[ref]);
+  }
+
+  #grow(): void {
+    const grown = (a: Int32Array) => {
+      const b = new Int32Array(a.length * 2);
+      b.set(a);
+      return b;
+    };
+    this.#buffer = grown(this.#buffer);
+    this.#start = grown(this.#start);
+    this.#end = grown(this.#end);
+  }
+}
+
+/** Whether `a[i…i+n)` and `b[j…j+n)` hold the same bytes. */
+export function sameBytes(a: Uint8Array, i: number, b: Uint8Array, j: number, n: number): boolean {
+  for (let k = 0; k < n; k++) if (a[i + k] !== b[j + k]) return false;
+  return true;
+}

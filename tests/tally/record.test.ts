@@ -6,7 +6,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appendBatch, comparedOrder, EntriesText, sortedRefs, sumsOf } from '../../src/center/tally/batch.js';
+import { appendBatch, comparedOrder, EntryPlan, sortedRefs, sumsOf } from '../../src/center/tally/batch.js';
+import { copyUnit } from '../../src/center/tally/roots.js';
 import { CountedSet } from '../../src/center/tally/counted-set.js';
 import type { OpenedStatement } from '../../src/center/tally/open.js';
 import { formatRecord, likelyKey, parseRecord, recordFromV2, recordId, recordTag } from '../../src/center/tally/record.js';
@@ -24,10 +25,11 @@ function storeOf(records: readonly string[]): CountedSet {
 
 /** A batch's entry lines as the tally writes them into counted/entries. */
 function batchLines(records: readonly string[], cells: Cells): string[] {
-  const text = new EntriesText(records.length);
+  const plan = new EntryPlan(records.length);
   const set = storeOf(records);
-  appendBatch(text, set.store, 0, set.size, cells);
-  const bytes = text.finish();
+  appendBatch(plan, set.store, 0, set.size, cells);
+  const bytes = Buffer.from(new SharedArrayBuffer(plan.length));
+  for (const job of plan.units()) copyUnit(set.store.buffers(), bytes, job);
   return bytes.length === 0 ? [] : bytes.toString('latin1').slice(0, -1).split('\n');
 }
 
@@ -115,22 +117,6 @@ describe('tally records', () => {
     expect(sorted[0]).toBe(formatRecord(sts.at(-1)!));
     const run = sorted.filter((r) => recordTag(r).startsWith('abcdef0'));
     expect(run.map((r) => recordTag(r).slice(7, 8))).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
-  });
-
-  it('write entries a batch at a time, their length right between batches and across units', () => {
-    const units: Array<[number, number]> = [];
-    const text = new EntriesText(10, (_bytes, u) => units.push([u.start, u.end]));
-    const lines = Array.from({ length: 16384 + 70 }, (_, i) => `line ${i}`);
-    let bytes = 0;
-    for (const [i, l] of lines.entries()) {
-      text.push(l);
-      bytes += l.length + 1;
-      if (i % 1000 === 7) expect(text.length).toBe(bytes);
-    }
-    const out = text.finish();
-    expect(out.toString('latin1')).toBe(`${lines.join('\n')}\n`);
-    const unitEnd = lines.slice(0, 16384).reduce((n, l) => n + l.length + 1, 0);
-    expect(units).toEqual([[0, unitEnd], [unitEnd, bytes]]);
   });
 
   it('turn version 2 records (journals written before) into this layout', () => {

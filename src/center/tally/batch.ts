@@ -8,7 +8,7 @@ import { publishedCell, Sums, type Cells } from './sums.js';
 export { SECTOR_CELL_MIN } from './sums.js';
 import { lineEndAt, LINE_AT, parseRecord, recordTag28At, recordWeekCodeAt } from './record.js';
 import type { RecordStore } from './record-store.js';
-import { UNIT, type UnitJob } from './roots.js';
+import { UNIT, type CopyJob } from './roots.js';
 
 /** A run's batch: its records [from, to) in the tally's store and their sums. */
 export interface Batch {
@@ -91,64 +91,53 @@ export function comparedOrder(store: RecordStore, from: number, to: number): Int
 }
 
 /**
- * The bytes of `counted/entries` as they are built, in shared memory. Each time {@link UNIT} more
- * lines are written, `onUnit` gets their byte range, so the opening threads hash a unit while the
- * next one is formatted (`roots.ts`).
+ * The lines of `counted/entries` planned as copies out of the tally's records: for each line, the
+ * store buffer that holds its record, where its entry starts there and its length (negative when
+ * the sector is suppressed: the entry up to `sector=`, then `-`). The opening threads make the
+ * copies and hash them a unit ({@link UNIT} lines) each at a time (`roots.ts` copyUnit), while
+ * this thread builds the reports: a bench/tally finding, the copies (each a cache miss: the log's
+ * order is random in memory) were the longest part of the commit on one thread.
  */
-export class EntriesText {
-  #buf: Buffer;
-  #unitStart = 0;
-  /** Bytes written. */
-  length = 0;
-  /** Lines so far. */
+export class EntryPlan {
+  #orders: Int32Array;
+  /** Lines planned. */
   lines = 0;
+  /** Bytes of the lines planned, newlines included. */
+  length = 0;
 
-  /**
-   * @param expected lines expected (sizes the buffer: ~160 bytes a line)
-   * @param onUnit called with each unit's bytes (the buffer's current shared view) and range
-   */
-  constructor(expected: number, readonly onUnit?: (bytes: Uint8Array, unit: UnitJob) => void) {
-    this.#buf = Buffer.from(new SharedArrayBuffer(Math.max(1 << 16, expected * 160)));
+  /** @param expected lines expected */
+  constructor(expected: number) {
+    this.#orders = new Int32Array(3 * Math.max(16, expected));
   }
 
-  /** Appends a line (ASCII: spec 8's entry text) and its newline. */
-  push(line: string): void {
-    this.#room(line.length + 1);
-    this.length += this.#buf.write(line, this.length, 'latin1');
-    this.#end();
+  /** Plans a line: `length` bytes (see the class comment) from `start` in store buffer `buffer`. */
+  add(buffer: number, start: number, length: number): void {
+    if (3 * this.lines === this.#orders.length) {
+      const grown = new Int32Array(2 * this.#orders.length);
+      grown.set(this.#orders);
+      this.#orders = grown;
+    }
+    const o = this.#orders;
+    const k = 3 * this.lines++;
+    o[k] = buffer;
+    o[k + 1] = start;
+    o[k + 2] = length;
+    this.length += Math.abs(length) + 1;
   }
 
-  /** Appends the line in `src[start, end)` (ASCII), then the byte `last` when given, then its newline. */
-  pushBytes(src: Buffer, start: number, end: number, last = -1): void {
-    this.#room(end - start + 2);
-    this.length += src.copy(this.#buf, this.length, start, end);
-    if (last >= 0) this.#buf[this.length++] = last;
-    this.#end();
-  }
-
-  #room(n: number): void {
-    const need = this.length + n;
-    if (need <= this.#buf.length) return;
-    // Grown by half again, at least to fit. A unit handed out before keeps the old memory.
-    const bigger = Buffer.from(new SharedArrayBuffer(Math.max(need, Math.floor(this.#buf.length * 1.5))));
-    this.#buf.copy(bigger, 0, 0, this.length);
-    this.#buf = bigger;
-  }
-
-  #end(): void {
-    this.#buf[this.length++] = 0x0a;
-    if (++this.lines % UNIT === 0) this.#unit();
-  }
-
-  #unit(): void {
-    if (this.length > this.#unitStart) this.onUnit?.(this.#buf, { start: this.#unitStart, end: this.length });
-    this.#unitStart = this.length;
-  }
-
-  /** The bytes, in shared memory; hands out the last (partial) unit. */
-  finish(): Buffer {
-    this.#unit();
-    return this.#buf.subarray(0, this.length);
+  /** The copy jobs, a unit of lines each, in order; each one's bytes follow the last one's. */
+  units(): CopyJob[] {
+    const jobs: CopyJob[] = [];
+    const o = this.#orders;
+    let at = 0;
+    for (let first = 0; first < this.lines; first += UNIT) {
+      const last = Math.min(this.lines, first + UNIT);
+      let end = at;
+      for (let k = 3 * first + 2; k < 3 * last; k += 3) end += Math.abs(o[k]!) + 1;
+      jobs.push({ orders: o.slice(3 * first, 3 * last), start: at, end });
+      at = end;
+    }
+    return jobs;
   }
 }
 
@@ -156,10 +145,10 @@ export class EntriesText {
 const weekCode = (week: string): number => Number(week.slice(0, 4)) * 100 + Number(week.slice(6, 8));
 
 /**
- * Appends a batch's entry lines (spec 8's text) to `text` in log order: the records [from, to) of
- * `store`, each sector published or `-` as the batch's cells decide.
+ * Plans a batch's entry lines (spec 8's text) in log order: the records [from, to) of `store`,
+ * each sector published or `-` as the batch's cells decide.
  */
-export function appendBatch(text: EntriesText, store: RecordStore, from: number, to: number, cells: Cells): void {
+export function appendBatch(plan: EntryPlan, store: RecordStore, from: number, to: number, cells: Cells): void {
   // Published cells by week, as the entry writes them: `<region> sector=<sector>`.
   const published = new Map<number, Set<string>>();
   for (const [key, c] of cells) {
@@ -170,16 +159,10 @@ export function appendBatch(text: EntriesText, store: RecordStore, from: number,
     set.add(key.slice(week.length + 1).replace('\t', ' sector='));
   }
   const n = to - from;
-  const refs = sortedRefs(store, from, to);
-  // Each entry's length, negative when its sector is suppressed (the entry up to `sector=`, then `-`).
+  // Each entry's length (in arrival order: the records are read in the order they lie).
   const lengths = new Int32Array(n);
   for (let i = 0; i < n; i++) lengths[i] = entryLength(store.bytes(from + i), store.start(from + i), published);
-  for (const ref of refs) {
-    const len = lengths[ref - from]!;
-    const at = store.start(ref) + LINE_AT;
-    if (len >= 0) text.pushBytes(store.bytes(ref), at, at + len);
-    else text.pushBytes(store.bytes(ref), at, at - len - 1, 0x2d);
-  }
+  for (const ref of sortedRefs(store, from, to)) plan.add(store.bufferOf(ref), store.start(ref) + LINE_AT, lengths[ref - from]!);
 }
 
 /**

@@ -15,7 +15,7 @@ import { signCheckpoint } from '../../log/checkpoint.js';
 import { countedFigures, tallyNoteBody, REJECTED_REASONS } from '../../log/counted.js';
 import { StreamingRoot } from '../../log/recount.js';
 import type { IntakeDb } from '../sqlite-db.js';
-import { appendBatch, EntriesText, type Batch } from './batch.js';
+import { appendBatch, EntryPlan, type Batch } from './batch.js';
 import type { OpenPool } from './pool.js';
 import { rootOfUnits } from './roots.js';
 import type { Hash } from '../../log/merkle.js';
@@ -89,44 +89,52 @@ export async function commit(c: CommitInput): Promise<TallyResult> {
   // Each run's batch is rebuilt from its records: the counted log is a function of the state.
   const earlier = c.earlier.map((b) => b.sums);
   const store = c.counted.store;
-  const units: Array<Promise<Hash>> = [];
-  const text = new EntriesText(store.size, (bytes, unit) => {
-    const p = c.pool.unitRoot(bytes, unit);
-    p.catch(() => {}); // awaited below; a failure before then must not be unhandled
-    units.push(p);
-  });
-  for (const b of c.earlier) appendBatch(text, store, b.from, b.to, b.sums.cells);
-  const beforeCount = text.lines;
-  const beforeBytes = text.length;
-  appendBatch(text, store, c.from, store.size, c.sums.cells);
-  const size = text.lines;
+  const plan = new EntryPlan(store.size);
+  for (const b of c.earlier) appendBatch(plan, store, b.from, b.to, b.sums.cells);
+  const beforeCount = plan.lines;
+  const beforeBytes = plan.length;
+  appendBatch(plan, store, c.from, store.size, c.sums.cells);
+  const size = plan.lines;
   const appended = size - beforeCount;
-  const entriesBytes = text.finish();
-  // Hashed by the opening threads, unit by unit as the lines were written, while this one builds the reports.
+  // Written and hashed by the opening threads, a unit each at a time, while this one builds the reports.
+  const entriesBytes = Buffer.from(new SharedArrayBuffer(plan.length));
+  c.pool.share(store.buffers());
+  const units = plan.units().map((job) => c.pool.copyUnit(entriesBytes, job));
   const rootAside = Promise.all(units).then(rootOfUnits);
   rootAside.catch(() => {});
-  const published = await readFile(join(out, 'counted', 'entries')).catch((err: NodeJS.ErrnoException) => {
-    if (err.code === 'ENOENT') return null;
-    throw err;
+  // Then the largest file is checked against what --out publishes, and written and fsync'd beside its
+  // place while the reports are finished; it takes its place first among the files, and is removed if
+  // the run stops before.
+  const staged = rootAside.then(async () => {
+    await appendOnly(c, entriesBytes, beforeBytes);
+    return stage(join(out, 'counted', 'entries'), entriesBytes);
   });
-  // Append-only (spec 8): what --out already publishes must be this log's prefix.
-  const same = (n: number) => published !== null && published.length === n && Buffer.compare(published, entriesBytes.subarray(0, n)) === 0;
-  if (published !== null && !same(beforeBytes) && !same(entriesBytes.length)) {
-    throw new InputError('bad-tally-state', englishText('center.tally.other-log', { dir: out, state: c.stateDir }), {
-      key: 'center.tally.other-log',
-      params: { dir: out, state: c.stateDir },
-      field: '--out',
-    });
-  }
-  // The largest file is written and fsync'd beside its place while the reports are built and the
-  // root is hashed; it takes its place first among the files below, and is removed if the run stops before.
-  const staged = stage(join(out, 'counted', 'entries'), entriesBytes);
   staged.catch(() => {});
   try {
     return await finish(c, { staged, rootAside, size, appended, rejected, details, earlier });
   } catch (err) {
     await staged.then((f) => f.discard(), () => {});
     throw err;
+  }
+}
+
+/**
+ * Append-only (spec 8): what --out already publishes must be the new log or its prefix before this
+ * run's batch. Throws InputError when it is not.
+ */
+async function appendOnly(c: CommitInput, entries: Buffer, before: number): Promise<void> {
+  const out = c.opts.outDir;
+  const published = await readFile(join(out, 'counted', 'entries')).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return null;
+    throw err;
+  });
+  const same = (n: number) => published !== null && published.length === n && Buffer.compare(published, entries.subarray(0, n)) === 0;
+  if (published !== null && !same(before) && !same(entries.length)) {
+    throw new InputError('bad-tally-state', englishText('center.tally.other-log', { dir: out, state: c.stateDir }), {
+      key: 'center.tally.other-log',
+      params: { dir: out, state: c.stateDir },
+      field: '--out',
+    });
   }
 }
 
@@ -170,7 +178,7 @@ interface Built {
 async function finish(c: CommitInput, b: Built): Promise<TallyResult> {
   const out = c.opts.outDir;
   const { size, appended, rejected, details, earlier, rootAside } = b;
-  // Built while the root is hashed.
+  // Built while the counted log is written and hashed.
   let privateFiles: Record<string, string> | null = null;
   if (c.opts.privateDir) {
     const all = new Sums();
@@ -182,7 +190,7 @@ async function finish(c: CommitInput, b: Built): Promise<TallyResult> {
   const figures = countedFigures(entries, c.step);
   const received = { size: c.header.end, root: toBase64(receivedRoot(c.db, c.header.end)) };
   const fieldsWith = (root: string) => ({ center: c.center, counted: { size, root }, received, ...figures, rejected, milestoneStep: c.step });
-  // The charts (figures only) are drawn while the opening threads hash the counted log.
+  // The charts (figures only) are drawn while the opening threads write and hash the counted log.
   const charts = await reportCharts(buildReport(fieldsWith(''), entries));
   const root = await rootAside;
   const checkpoint = signCheckpoint(c.signer, { origin: `${c.center}/counted`, size, root });
@@ -192,9 +200,10 @@ async function finish(c: CommitInput, b: Built): Promise<TallyResult> {
   checkInvariants(report);
   // Rendered before anything is written: a missing chart package stops the run with nothing half-published.
   const html = await reportHtml(report, charts);
+  const entriesFile = await b.staged;
 
   await c.state.writeRun(c.header.run);
-  await (await b.staged).commit();
+  await entriesFile.commit();
   await writeFiles(out, {
     'counted/checkpoint': checkpoint,
     'tally.note': note,

@@ -111,7 +111,11 @@ export class CountedSet {
   addRecords(records: readonly string[]): void {
     for (let i = 0; i < records.length; i += READ_BACK) {
       const part = records.slice(i, i + READ_BACK);
-      const b = this.store.addBuffer(Buffer.from(part.join('\n')));
+      const text = part.join('\n');
+      // In shared memory, as the opening threads' (the commit copies entries out of it there).
+      const bytes = Buffer.from(new SharedArrayBuffer(Buffer.byteLength(text)));
+      bytes.write(text);
+      const b = this.store.addBuffer(bytes);
       let at = 0;
       for (const r of part) {
         const end = at + Buffer.byteLength(r);

@@ -4,27 +4,38 @@
  * bench/tally finding: reading and copying them there cost more than counting), opens each
  * envelope with libsodium (or the reference opener) and answers with what the counts need.
  *
- * Protocol: workerData `{ keys: BoxKey[], today, names, seed, db }`; each `{ id, from, count }` gets
- * `{ id, range: OpenedRange }` (the valid statements' records as one buffer of bytes and their
- * hashes, both transferred; rejected counts and cell sums: little to clone), or `{ id, error }`
- * for a bug or a hole in the log (never for a bad envelope). At the commit the same threads hash
- * the counted log: `{ id, bytes, unit }` (bytes in shared memory) gets `{ id, root }`.
+ * Protocol: workerData `{ names, db }` (the thread starts, and loads its modules and libsodium,
+ * while the tally reads its keys and state); `{ begin: { keys, today, seed } }` opens the
+ * database and readies the opener; then each `{ id, from, count }` gets
+ * `{ id, range: OpenedRange }` (the valid statements' records as one buffer of bytes in shared
+ * memory, their hashes transferred; rejected counts and cell sums: little to clone), or `{ id, error }`
+ * for a bug or a hole in the log (never for a bad envelope). At the commit the same threads write
+ * and hash the counted log: `{ share }` gives them the tally's record buffers (shared memory),
+ * then each `{ id, out, job }` copies a unit's lines into `out` (shared) and gets `{ id, root }`.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { IntakeDb } from '../sqlite-db.js';
-import { openRange, referenceOpener, sodiumOpener, type BoxKey, type OpenedRange } from './open.js';
-import { unitRoot, type UnitJob } from './roots.js';
+import { openRange, referenceOpener, sodiumOpener, type BoxKey, type OpenedRange, type Opener } from './open.js';
+import { copyUnit, type CopyJob } from './roots.js';
 
+/** The run's keys, day and hash seed (`pool.ts` begin): before the first range; not answered. */
+export interface BeginJob {
+  readonly begin: { readonly keys: readonly BoxKey[]; readonly today: string; readonly seed: number };
+}
 export interface OpenJob {
   readonly id: number;
   readonly from: number;
   readonly count: number;
 }
-/** Hash a unit of the counted log (`roots.ts`) in shared memory: answered with its root. */
-export interface RootsJob {
+/** The tally's record buffers (shared memory) for the copy jobs that follow: not answered. */
+export interface ShareJob {
+  readonly share: readonly Uint8Array[];
+}
+/** Copy a unit of the counted log into `out` and hash it (`roots.ts` copyUnit): answered with its root. */
+export interface CopyUnitJob {
   readonly id: number;
-  readonly bytes: Uint8Array;
-  readonly unit: UnitJob;
+  readonly out: Uint8Array;
+  readonly job: CopyJob;
 }
 export type OpenAnswer =
   | { readonly id: number; readonly range: OpenedRange }
@@ -33,18 +44,31 @@ export type OpenAnswer =
 
 const port = parentPort;
 if (port) {
-  const data = workerData as { keys: BoxKey[]; today: string; names: boolean; seed: number; db: string };
-  const open = sodiumOpener(data.keys) ?? referenceOpener(data.keys);
-  const db = new IntakeDb(data.db, { readonly: true });
-  port.on('message', (job: OpenJob | RootsJob) => {
+  const { db: file, names } = workerData as { names: boolean; db: string };
+  let run: { open: Opener; db: IntakeDb; today: string; seed: number } | undefined;
+  let buffers: readonly Uint8Array[] = [];
+  /** Why the run could not begin (told to the jobs that follow). */
+  let begun: string | undefined;
+  port.on('message', (job: BeginJob | OpenJob | ShareJob | CopyUnitJob) => {
+    if ('share' in job) {
+      buffers = job.share;
+      return;
+    }
     try {
-      if ('unit' in job) port.postMessage({ id: job.id, root: unitRoot(job.bytes, job.unit) } satisfies OpenAnswer);
+      if ('begin' in job) {
+        const { keys, today, seed } = job.begin;
+        run = { open: sodiumOpener(keys) ?? referenceOpener(keys), db: new IntakeDb(file, { readonly: true }), today, seed };
+      } else if ('out' in job) port.postMessage({ id: job.id, root: copyUnit(buffers, job.out, job.job) } satisfies OpenAnswer);
       else {
-        const range = openRange(db, job.from, job.count, open, data.today, data.names, data.seed);
-        port.postMessage({ id: job.id, range } satisfies OpenAnswer, [range.meta.buffer, range.bytes.buffer]);
+        if (!run) throw new Error('tally worker: a range before the run began');
+        const range = openRange(run.db, job.from, job.count, run.open, run.today, names, run.seed);
+        port.postMessage({ id: job.id, range } satisfies OpenAnswer, [range.meta.buffer]);
       }
     } catch (err) {
-      port.postMessage({ id: job.id, error: err instanceof Error ? (err.stack ?? err.message) : String(err) } satisfies OpenAnswer);
+      const error = err instanceof Error ? (err.stack ?? err.message) : String(err);
+      // A failed begin is answered by the next job (it fails the pool); a job's failure by its id.
+      if ('begin' in job) begun = error;
+      else port.postMessage({ id: job.id, error: begun ?? error } satisfies OpenAnswer);
     }
   });
 }

@@ -71,6 +71,16 @@ export function referenceOpener(keys: readonly BoxKey[]): Opener {
   return (envelope) => openEnvelope(envelope, secrets);
 }
 
+/** Whether sodium-native loads here (then {@link sodiumOpener} gives the libsodium opener). */
+export function hasSodium(): boolean {
+  try {
+    createRequire(import.meta.url)('sodium-native');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The libsodium opener, or null when sodium-native cannot be loaded (the tally then uses the
  * reference opener: same results, about 20 times slower).
@@ -224,7 +234,7 @@ export interface OpenedRange {
   /** One past the last index read. */
   readonly to: number;
   /** The valid statements' records (`record.ts`) in received-log order, UTF-8, joined by newlines. */
-  readonly bytes: Uint8Array<ArrayBuffer>;
+  readonly bytes: Uint8Array<SharedArrayBuffer>;
   /** How many records `bytes` holds. */
   readonly valid: number;
   /** Each record's {@link META} values (its hashes and its end in `bytes`), record by record. */
@@ -273,8 +283,9 @@ export function openRange(db: IntakeDb, from: number, count: number, open: Opene
       details[d] = (details[d] ?? 0) + 1;
     }
   }
-  // Its own memory, exactly sized: transferred to the tally thread, which keeps it.
-  const bytes = new Uint8Array(at);
+  // Its own memory, exactly sized and shared: the tally thread keeps it, and at the commit the
+  // opening threads copy the counted log's entries out of it (`roots.ts` copyUnit).
+  const bytes = new Uint8Array(new SharedArrayBuffer(at));
   bytes.set(scratch.subarray(0, at));
   return { to: from + envelopes.length, bytes, valid, meta: meta.slice(0, valid * META), rejected, details, sums: sums.data() };
 }

@@ -9,50 +9,77 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { IntakeDb } from '../sqlite-db.js';
-import { openRange, referenceOpener, sodiumOpener, type BoxKey, type OpenedRange } from './open.js';
-import type { OpenAnswer, OpenJob, RootsJob } from './open-worker.js';
-import { unitRoot, type UnitJob } from './roots.js';
+import { hasSodium, openRange, referenceOpener, sodiumOpener, type BoxKey, type OpenedRange, type Opener } from './open.js';
+import type { BeginJob, CopyUnitJob, OpenAnswer, OpenJob, ShareJob } from './open-worker.js';
+import { copyUnit, type CopyJob } from './roots.js';
 import type { Hash } from '../../log/merkle.js';
 
 const WORKER_URL = new URL('./open-worker.js', import.meta.url);
 
 export type { OpenedRange } from './open.js';
 
-/** Opens ranges of the received log; `open` resolves in any order, but each with its own range's results. */
+/**
+ * Opens ranges of the received log; `open` resolves in any order, but each with its own range's
+ * results. The threads start at once and load their modules while the tally reads its keys and
+ * state; {@link OpenPool.begin} gives them the run before the first range.
+ */
 export interface OpenPool {
   /** How many threads open (0: the calling thread). */
   readonly threads: number;
   /** Which library opens the boxes: libsodium (sodium-native) or the reference tweetnacl opener. */
   readonly opener: 'libsodium' | 'tweetnacl';
+  /** The run: its box keys, opening day and hash seed (`hash-index.ts`). Once, before {@link open}. */
+  begin(run: RunOptions): void;
   /** Opens received entries [from, from + count) (fewer at the end of the log). */
   open(from: number, count: number): Promise<OpenedRange>;
-  /** The subtree root of a unit of the counted log's lines (`roots.ts`), `bytes` in shared memory. */
-  unitRoot(bytes: Uint8Array, unit: UnitJob): Promise<Hash>;
+  /**
+   * Gives the threads the tally's record buffers (in shared memory), for the {@link copyUnit}
+   * calls that follow.
+   */
+  share(buffers: readonly Uint8Array[]): void;
+  /**
+   * Copies a unit of the counted log's lines into `out` (shared memory) out of the shared buffers
+   * and returns its subtree root (`roots.ts` copyUnit).
+   */
+  copyUnit(out: Uint8Array, job: CopyJob): Promise<Hash>;
   close(): Promise<void>;
 }
 
 export interface PoolOptions {
   /** The intake database file, opened read-only by each thread. */
   readonly db: string;
-  readonly keys: readonly BoxKey[];
-  readonly today: string;
+  /** Keep the people's names (`--private`). */
   readonly names: boolean;
-  /** The run's hash seed (`hash-index.ts`). */
-  readonly seed: number;
   /** Worker threads (default: the machine's parallelism); 0 opens on the calling thread. */
   readonly threads?: number;
 }
 
+/** What {@link OpenPool.begin} gives the threads. */
+export interface RunOptions {
+  readonly keys: readonly BoxKey[];
+  /** `YYYY-MM-DD`, the opening day (spec 2's date rule). */
+  readonly today: string;
+  readonly seed: number;
+}
+
 function inlinePool(opts: PoolOptions): OpenPool {
-  const fast = sodiumOpener(opts.keys);
-  const open = fast ?? referenceOpener(opts.keys);
-  const db = new IntakeDb(opts.db, { readonly: true });
+  let run: { open: Opener; db: IntakeDb; today: string; seed: number } | undefined;
+  let buffers: readonly Uint8Array[] = [];
   return {
     threads: 0,
-    opener: fast ? 'libsodium' : 'tweetnacl',
-    open: async (from, count) => openRange(db, from, count, open, opts.today, opts.names, opts.seed),
-    unitRoot: async (bytes, unit) => unitRoot(bytes, unit),
-    close: async () => db.close(),
+    opener: hasSodium() ? 'libsodium' : 'tweetnacl',
+    begin({ keys, today, seed }) {
+      run = { open: sodiumOpener(keys) ?? referenceOpener(keys), db: new IntakeDb(opts.db, { readonly: true }), today, seed };
+    },
+    async open(from, count) {
+      if (!run) throw new Error('tally pool: a range before the run began');
+      return openRange(run.db, from, count, run.open, run.today, opts.names, run.seed);
+    },
+    share(b) {
+      buffers = b;
+    },
+    copyUnit: async (out, job) => copyUnit(buffers, out, job),
+    close: async () => run?.db.close(),
   };
 }
 
@@ -60,7 +87,7 @@ function inlinePool(opts: PoolOptions): OpenPool {
 export function startPool(opts: PoolOptions): OpenPool {
   const n = opts.threads ?? availableParallelism();
   if (n === 0 || !existsSync(fileURLToPath(WORKER_URL))) return inlinePool(opts);
-  const workerData = { keys: opts.keys.map((k) => ({ publicKey: k.publicKey, secretKey: k.secretKey })), today: opts.today, names: opts.names, seed: opts.seed, db: opts.db };
+  const workerData = { names: opts.names, db: opts.db };
   const workers = Array.from({ length: n }, () => new Worker(WORKER_URL, { workerData }));
   const waiting = new Map<number, { resolve(r: OpenAnswer): void; reject(e: Error): void }>();
   let failure: Error | undefined;
@@ -82,7 +109,7 @@ export function startPool(opts: PoolOptions): OpenPool {
     });
   }
   let next = 0;
-  const ask = (job: OpenJob | RootsJob, worker: Worker) =>
+  const ask = (job: OpenJob | CopyUnitJob, worker: Worker) =>
     new Promise<OpenAnswer>((resolve, reject) => {
       waiting.set(job.id, { resolve, reject });
       worker.postMessage(job);
@@ -90,18 +117,26 @@ export function startPool(opts: PoolOptions): OpenPool {
   return {
     threads: n,
     // The workers load sodium-native the same way; it loads here if and only if it loads there.
-    opener: sodiumOpener(opts.keys) ? 'libsodium' : 'tweetnacl',
+    opener: hasSodium() ? 'libsodium' : 'tweetnacl',
+    begin({ keys, today, seed }) {
+      const begin = { keys: keys.map((k) => ({ publicKey: k.publicKey, secretKey: k.secretKey })), today, seed };
+      for (const w of workers) w.postMessage({ begin } satisfies BeginJob);
+    },
     async open(from, count) {
       if (failure) throw failure;
       const id = next++;
       const a = await ask({ id, from, count }, workers[id % n]!);
       return (a as { range: OpenedRange }).range;
     },
-    async unitRoot(bytes, unit) {
+    share(buffers) {
+      // Each thread keeps the list (the memory is shared, not copied); it comes before the jobs that use it.
+      for (const w of workers) w.postMessage({ share: buffers } satisfies ShareJob);
+    },
+    async copyUnit(out, job) {
       if (failure) throw failure;
-      if (!(bytes.buffer instanceof SharedArrayBuffer)) throw new TypeError('unitRoot: the bytes must be in shared memory');
+      if (!(out.buffer instanceof SharedArrayBuffer)) throw new TypeError('copyUnit: the entries must be in shared memory');
       const id = next++;
-      const a = await ask({ id, bytes, unit }, workers[id % n]!);
+      const a = await ask({ id, out, job }, workers[id % n]!);
       return new Uint8Array((a as { root: Uint8Array }).root);
     },
     // The workers stay referenced while the tally awaits them (unref'd, the process would exit

@@ -41,6 +41,16 @@ export class RecordStore {
     return ref;
   }
 
+  /** The number of the buffer that holds record `ref`. */
+  bufferOf(ref: number): number {
+    return this.#buffer[ref]!;
+  }
+
+  /** The buffers, by number (in shared memory when the opening threads made them: see `buffers` of the pool). */
+  buffers(): readonly Buffer[] {
+    return this.#buffers;
+  }
+
   /** The buffer that holds record `ref`. */
   bytes(ref: number): Buffer {
     return this.#buffers[this.#buffer[ref]!]!;

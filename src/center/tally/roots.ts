@@ -17,12 +17,6 @@ import { EMPTY_ROOT, foldRight, type Hash } from '../../log/merkle.js';
 /** Lines per unit (a power of two). */
 export const UNIT = 1 << 14;
 
-/** A unit of lines: bytes [start, end) of the entries, each line ending in a newline. */
-export interface UnitJob {
-  readonly start: number;
-  readonly end: number;
-}
-
 /** Scratch for 0x01 || left || right. */
 const node = Buffer.alloc(65);
 node[0] = 0x01;
@@ -59,26 +53,51 @@ class Subtrees {
   }
 }
 
-/** Scratch: 0x00 || line (a line is far below 64 KiB). */
+/** Scratch: 0x00 || line (a line is far below 64 KiB; grown if not). */
 let leaf = Buffer.alloc(1024);
 
 /**
- * The root of the lines in `bytes[start, end)` (each ending in a newline): the subtree root of a
- * unit. `bytes` may be a view of shared memory (it is only read).
+ * A unit of the counted log to copy out of the tally's records and hash (`batch.ts` EntryPlan):
+ * per line, three values (store buffer, start, length: negative when the sector is suppressed),
+ * and the unit's bytes [start, end) in the entries.
  */
-export function unitRoot(bytes: Uint8Array, job: UnitJob): Hash {
+export interface CopyJob {
+  readonly orders: Int32Array;
+  readonly start: number;
+  readonly end: number;
+}
+
+/**
+ * Writes a unit's lines into `out[job.start, job.end)` (shared memory) as its orders say, out of
+ * `buffers` (the tally's record buffers, shared), and returns its subtree root: each line is
+ * hashed as it is copied.
+ * @throws Error when the lines do not fill exactly the unit's bytes (a bug)
+ */
+export function copyUnit(buffers: readonly Uint8Array[], out: Uint8Array, job: CopyJob): Hash {
   const trees = new Subtrees();
+  const o = job.orders;
+  const target = Buffer.from(out.buffer, out.byteOffset, out.byteLength);
   let at = job.start;
-  while (at < job.end) {
-    const nl = bytes.indexOf(0x0a, at);
-    if (nl < 0 || nl >= job.end) throw new Error(`counted entries: no newline after byte ${at}`);
-    const n = nl - at;
+  for (let k = 0; k < o.length; k += 3) {
+    const src = buffers[o[k]!]!;
+    const start = o[k + 1]!;
+    const length = o[k + 2]!;
+    // The line's bytes after the leaf prefix: the record's, and `-` for a suppressed sector.
+    const n = length >= 0 ? length : -length;
     if (n + 1 > leaf.length) leaf = Buffer.alloc(2 * (n + 1));
     leaf[0] = 0x00;
-    leaf.set(bytes.subarray(at, nl), 1);
+    if (length >= 0) leaf.set(src.subarray(start, start + n), 1);
+    else {
+      leaf.set(src.subarray(start, start + n - 1), 1);
+      leaf[n] = 0x2d;
+    }
     trees.push(hash('sha256', leaf.subarray(0, n + 1), 'binary'));
-    at = nl + 1;
+    if (at + n + 1 > job.end) break;
+    leaf.copy(target, at, 1, n + 1);
+    target[at + n] = 0x0a;
+    at += n + 1;
   }
+  if (at !== job.end) throw new Error(`counted entries: a unit's lines fill ${at - job.start} of its ${job.end - job.start} bytes`);
   const hashes = trees.hashes();
   if (hashes.length === 0) throw new Error('counted entries: an empty unit');
   return foldRight(hashes);

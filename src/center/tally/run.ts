@@ -81,8 +81,20 @@ const DB_FILE = 'intake.sqlite';
 export async function runTally(opts: TallyOptions): Promise<TallyResult> {
   const step = opts.milestoneStep ?? DEFAULT_MILESTONE_STEP;
   if (!Number.isSafeInteger(step) || step < 1) throw new RangeError(`milestoneStep must be a positive integer, got ${step}`);
-  // report.html needs vega (optional dependencies): say so now, not after hours of opening envelopes.
-  await loadCharts();
+  // The opening threads start first: they load their modules and libsodium while this thread loads
+  // the charts' packages, the keys and the state (a bench/tally finding: a third of a second).
+  const pool = startPool({ db: join(opts.dataDir, DB_FILE), names: opts.privateDir !== undefined, ...(opts.threads !== undefined ? { threads: opts.threads } : {}) });
+  try {
+    // report.html needs vega (optional dependencies): say so now, not after hours of opening envelopes.
+    await loadCharts();
+    return await runWith(pool, opts, step);
+  } finally {
+    await pool.close();
+  }
+}
+
+/** {@link runTally} with its pool started. */
+async function runWith(pool: OpenPool, opts: TallyOptions, step: number): Promise<TallyResult> {
   const box = await readSecretKeyFile(join(opts.keysDir, 'box.key'), 'box');
   const tally = await readSecretKeyFile(join(opts.keysDir, 'tally.key'), 'tally');
   const center = centerNameFromKeyName(tally.name);
@@ -112,9 +124,14 @@ export async function runTally(opts: TallyOptions): Promise<TallyResult> {
       today: opts.today ?? new Date().toISOString().slice(0, 10),
     };
     if (!resumed) await state.begin(header);
+    const chunks: JournalChunk[] = (resumed?.chunks ?? []).map(({ records: _, ...c }) => c);
+    // The threads open the first chunks while the counted records are read back.
+    const seed = newSeed();
+    pool.begin({ keys: [{ publicKey: box.publicKey, secretKey: box.secretKey }], today: header.today, seed });
+    const ahead = new OpenAhead(pool, chunks.at(-1)?.to ?? header.start, header.end, opts.chunk ?? DEFAULT_CHUNK);
     // Dedup (spec 8): the first in the received log counts, across runs too; likely duplicates
     // (private: same day, region and people) over every run. Sized once for every record there may be.
-    const counted = new CountedSet(newSeed(), opts.privateDir !== undefined, committed.done + header.end - header.start);
+    const counted = new CountedSet(seed, opts.privateDir !== undefined, committed.done + header.end - header.start);
     const earlier: Batch[] = [];
     for (let run = 1; run <= committed.runs; run++) {
       const records = await state.run(run);
@@ -127,15 +144,11 @@ export async function runTally(opts: TallyOptions): Promise<TallyResult> {
     counted.addRecords(resumedRecords);
     // This run's sums: those of the chunks a resumed run already journaled, then summed as it goes.
     const sums = sumsOf(resumedRecords);
-    const chunks: JournalChunk[] = (resumed?.chunks ?? []).map(({ records: _, ...c }) => c);
-    const at = chunks.at(-1)?.to ?? header.start;
-    const pool = startPool({ db: join(opts.dataDir, DB_FILE), keys: [{ publicKey: box.publicKey, secretKey: box.secretKey }], today: header.today, names: opts.privateDir !== undefined, seed: counted.seed, ...(opts.threads !== undefined ? { threads: opts.threads } : {}) });
     try {
-      await tallyRange(pool, state, { from: at, end: header.end, chunk: opts.chunk ?? DEFAULT_CHUNK, counted, chunks, sums, opts });
+      await tallyRange(ahead, state, { end: header.end, counted, chunks, sums, opts });
       await state.closeJournal();
       return await commit({ opts, db, state, committed, header, chunks, sums, counted, earlier, from, center, signer: new NoteSigner(tally.name, tally.secretKey), step, resumed: resumed !== null, threads: pool.threads, opener: pool.opener, stateDir, pool });
     } finally {
-      await pool.close();
       await state.closeJournal();
     }
   } finally {
@@ -147,36 +160,55 @@ export async function runTally(opts: TallyOptions): Promise<TallyResult> {
 const DEFAULT_CHUNK = 2048;
 
 interface RangeJob {
-  readonly from: number;
   readonly end: number;
-  readonly chunk: number;
   readonly counted: CountedSet;
   readonly chunks: JournalChunk[];
   readonly sums: Sums;
   readonly opts: TallyOptions;
 }
 
-/**
- * Tallies received entries [from, end): chunks are opened ahead across the pool, then counted and
- * journaled strictly in received-log order (dedup: the first one counts).
- */
-async function tallyRange(pool: OpenPool, state: StateDir, job: RangeJob): Promise<void> {
-  const inflight: Array<{ from: number; results: Promise<OpenedRange> }> = [];
-  // Enough chunks ahead that the threads never wait on the journal's fsync.
-  const depth = Math.max(2, pool.threads * 4);
-  let next = job.from;
-  const fill = () => {
-    while (inflight.length < depth && next < job.end) {
-      const count = Math.min(job.chunk, job.end - next);
-      const results = pool.open(next, count);
-      // Awaited in order below; a failure of a later chunk must not be an unhandled rejection meanwhile.
+/** Chunks of received entries [from, end) asked of the pool ahead of the tally, taken in order. */
+class OpenAhead {
+  readonly #inflight: Array<{ from: number; results: Promise<OpenedRange> }> = [];
+  /** Enough chunks ahead that the threads never wait on the journal's fsync. */
+  readonly #depth: number;
+  #next: number;
+
+  constructor(
+    readonly pool: OpenPool,
+    from: number,
+    readonly end: number,
+    readonly chunk: number,
+  ) {
+    this.#next = from;
+    this.#depth = Math.max(2, pool.threads * 4);
+    this.fill();
+  }
+
+  /** Asks for chunks until the depth is reached or the range asked for. */
+  fill(): void {
+    while (this.#inflight.length < this.#depth && this.#next < this.end) {
+      const count = Math.min(this.chunk, this.end - this.#next);
+      const results = this.pool.open(this.#next, count);
+      // Awaited in order; a failure of a later chunk must not be an unhandled rejection meanwhile.
       results.catch(() => {});
-      inflight.push({ from: next, results });
-      next += count;
+      this.#inflight.push({ from: this.#next, results });
+      this.#next += count;
     }
-  };
-  fill();
-  for (let head = inflight.shift(); head; head = inflight.shift()) {
+  }
+
+  /** The next chunk in order, or undefined after the last. */
+  shift(): { from: number; results: Promise<OpenedRange> } | undefined {
+    return this.#inflight.shift();
+  }
+}
+
+/**
+ * Tallies the chunks `ahead` opens, counted and journaled strictly in received-log order (dedup:
+ * the first one counts).
+ */
+async function tallyRange(ahead: OpenAhead, state: StateDir, job: RangeJob): Promise<void> {
+  for (let head = ahead.shift(); head; head = ahead.shift()) {
     job.opts.signal?.throwIfAborted();
     const r = await head.results;
     const rejected = { duplicate: 0, ...r.rejected };
@@ -214,7 +246,8 @@ async function tallyRange(pool: OpenPool, state: StateDir, job: RangeJob): Promi
     await state.append(chunk, r.bytes, kept);
     job.chunks.push(chunk);
     job.opts.onProgress?.(r.to, job.end);
-    fill();
+    ahead.fill();
   }
 }
+
 

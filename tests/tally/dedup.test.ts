@@ -6,9 +6,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { CountedSet } from '../../src/center/tally/counted-set.js';
-import { hashRange, HashIndex } from '../../src/center/tally/hash-index.js';
+import { hashBytes, HashIndex } from '../../src/center/tally/hash-index.js';
 import type { OpenedStatement } from '../../src/center/tally/open.js';
-import { formatRecord, HASHES, likelyKey, recordHashes, recordId, recordTag } from '../../src/center/tally/record.js';
+import { formatRecord, HASHES, likelyKey, recordHashesAt, recordId, recordTag } from '../../src/center/tally/record.js';
 import { seeded } from '../harness/prng.js';
 
 const hex = (rand: () => number, n: number) => Array.from({ length: n }, () => '0123456789abcdef'[Math.floor(rand() * 16)]).join('');
@@ -34,6 +34,9 @@ function statement(rand: () => number, over: Partial<OpenedStatement> = {}): Ope
   };
 }
 
+/** The seeded hash of a string's UTF-8 bytes [from, to). */
+const hashOf = (seed: number, s: string, from: number, to: number) => hashBytes(seed, Buffer.from(s), from, to);
+
 describe('HashIndex', () => {
   it('finds each key it holds through forced collisions and growth, and nothing else', () => {
     const keys = Array.from({ length: 5000 }, (_, i) => `key-${i}`);
@@ -51,19 +54,23 @@ describe('HashIndex', () => {
 
   it('hashes with the seed: one key, two seeds, two hashes; ids sharing a long prefix spread out', () => {
     const id = '0123456789abcdef0123456789abcdef';
-    expect(hashRange(1, id, 0, 32)).toBe(hashRange(1, `x${id}`, 1, 33));
-    const seeds = new Set(Array.from({ length: 64 }, (_, s) => hashRange(s, id, 0, 32)));
+    expect(hashOf(1, id, 0, 32)).toBe(hashOf(1, `x${id}`, 1, 33));
+    const seeds = new Set(Array.from({ length: 64 }, (_, s) => hashOf(s, id, 0, 32)));
     expect(seeds.size).toBe(64);
     // 4,096 ids that differ only in their last 3 digits (a submitter's flood): their low 12 bits,
     // the slot in a table of 4,096, should look random (a prefix hash would put them in one slot).
     const rand = seeded(7);
     const seed = Math.floor(rand() * 2 ** 31);
     const slots = new Set<number>();
-    for (let i = 0; i < 4096; i++) slots.add(hashRange(seed, `${id.slice(0, 29)}${i.toString(16).padStart(3, '0')}`, 0, 32) & 4095);
+    for (let i = 0; i < 4096; i++) slots.add(hashOf(seed, `${id.slice(0, 29)}${i.toString(16).padStart(3, '0')}`, 0, 32) & 4095);
     expect(slots.size).toBeGreaterThan(2400); // ~2,589 expected for 4,096 random draws
     // Odd and even lengths, and the last code unit, all count.
-    expect(hashRange(seed, 'abc', 0, 3)).not.toBe(hashRange(seed, 'abd', 0, 3));
-    expect(hashRange(seed, 'ab', 0, 2)).not.toBe(hashRange(seed, 'ab\0', 0, 3));
+    // Lengths 1 to 9 (whole words and tails), the last byte, and trailing zero bytes all count.
+    for (let n = 1; n <= 9; n++) {
+      const k = 'abcdefghi'.slice(0, n);
+      expect(hashOf(seed, k, 0, n)).not.toBe(hashOf(seed, `${k.slice(0, -1)}z`, 0, n));
+      expect(hashOf(seed, k, 0, n)).not.toBe(hashOf(seed, `${k}\0`, 0, n + 1));
+    }
   });
 
   it('makes collisions that hold under one seed only (no key pair collides whatever the seed)', () => {
@@ -72,14 +79,14 @@ describe('HashIndex', () => {
     let pair: [string, string] | undefined;
     for (let i = 0; !pair && i < 400_000; i++) {
       const k = `statement-${i}`;
-      const h = hashRange(1, k, 0, k.length);
+      const h = hashOf(1, k, 0, k.length);
       const other = seen.get(h);
       if (other !== undefined) pair = [other, k];
       else seen.set(h, k);
     }
     expect(pair).toBeDefined();
     const [a, b] = pair!;
-    const still = [2, 3, 4, 5, 6, 7, 8, 9].filter((s) => hashRange(s, a, 0, a.length) === hashRange(s, b, 0, b.length));
+    const still = [2, 3, 4, 5, 6, 7, 8, 9].filter((s) => hashOf(s, a, 0, a.length) === hashOf(s, b, 0, b.length));
     expect(still).toEqual([]);
   });
 });
@@ -128,7 +135,13 @@ describe('CountedSet', () => {
   for (const [name, hashes] of [
     ['with the opening threads\' hashes', (rs: string[], seed: number) => {
       const h = new Int32Array(rs.length * HASHES);
-      rs.forEach((r, i) => recordHashes(r, seed, h, i * HASHES));
+      const bytes = Buffer.from(rs.join('\n'));
+      let start = 0;
+      rs.forEach((r, i) => {
+        const end = start + Buffer.byteLength(r);
+        recordHashesAt(bytes, start, end, seed, h, i * HASHES);
+        start = end + 1;
+      });
       return h;
     }],
     ['when every hash collides (all zero)', (rs: string[]) => new Int32Array(rs.length * HASHES)],
@@ -170,8 +183,8 @@ describe('CountedSet', () => {
     expect(Array.from({ length: set.size }, (_, ref) => set.record(ref))).toEqual(all);
     const h = new Int32Array(HASHES);
     for (const r of first) {
-      recordHashes(r, 99, h, 0);
       const bytes = Buffer.from(r);
+      recordHashesAt(bytes, 0, bytes.length, 99, h, 0);
       expect(set.duplicate(bytes, 0, bytes.length, h, 0)).toBe('id');
     }
     // Without names a record has no likely key and joins no group.

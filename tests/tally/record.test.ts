@@ -10,7 +10,7 @@ import { appendBatch, comparedOrder, EntryPlan, sortedRefs, sumsOf } from '../..
 import { copyUnit } from '../../src/center/tally/roots.js';
 import { CountedSet } from '../../src/center/tally/counted-set.js';
 import type { OpenedStatement } from '../../src/center/tally/open.js';
-import { formatRecord, likelyKey, parseRecord, recordFromV2, recordId, recordTag } from '../../src/center/tally/record.js';
+import { formatRecord, likelyKey, parseRecord, recordFromV2, recordId, recordRoom, recordTag, writeRecord } from '../../src/center/tally/record.js';
 import { StateDir, type ReadChunk } from '../../src/center/tally/state.js';
 import { Sums, weightedEntries, type Cells } from '../../src/center/tally/sums.js';
 import { byteOrder, countedFigures, formatCountedEntry } from '../../src/log/counted.js';
@@ -75,6 +75,28 @@ describe('tally records', () => {
     for (const s of plain) {
       expect(parseRecord(formatRecord(s))).toEqual(s);
       expect(likelyKey(formatRecord(s))).toBeUndefined();
+    }
+  });
+
+  it("write a record as bytes exactly as the string's UTF-8, within the room it asks for", () => {
+    const rand = seeded(111);
+    const odd = ['张三', 'Ωmega', 'é', '𝔘nicode 😀', 'x\ud800y', 'tail\udc00', '', 'a b'];
+    const out = Buffer.alloc(1 << 16, 0xee);
+    for (const [i, s] of statements(400, 112, true).entries()) {
+      const st: OpenedStatement = {
+        ...s,
+        // Counts of one to four digits, names with 1- to 4-byte characters and lone surrogates.
+        people: i % 4 === 0 ? 1000 + i : s.people,
+        ccp: i % 5 === 0 ? 10 * i : s.ccp,
+        realNames: i % 3 === 0 ? 12 : s.realNames,
+        ...(i % 7 === 0 ? { names: [odd[i % odd.length]!, ...s.names!] } : {}),
+        ...(i % 11 === 0 ? { names: undefined } : {}),
+      };
+      const want = Buffer.from(formatRecord(st));
+      const at = Math.floor(rand() * 100);
+      const end = writeRecord(st, out, at);
+      expect(out.subarray(at, end).equals(want), formatRecord(st)).toBe(true);
+      expect(recordRoom(st)).toBeGreaterThanOrEqual(want.length);
     }
   });
 

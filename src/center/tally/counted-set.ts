@@ -3,11 +3,11 @@
  * in the received log is counted"): their records in counted order (`record-store.ts`, as bytes),
  * indexed by id and by tag for dedup and, with `--private`, by likely-duplicate key (same region,
  * day and people). The indexes hold references to records under hashes the opening threads
- * computed with each record (`record.ts` recordHashes, `hash-index.ts`), so a statement costs two
+ * computed with each record (`record.ts` recordHashesAt, `hash-index.ts`), so a statement costs two
  * or three probes of typed arrays and no string is made for it.
  */
 import { HashIndex } from './hash-index.js';
-import { HASHES, ID_END, likelyKey, LINE_AT, recordHashes, recordTag, sameLikely, TAG_END } from './record.js';
+import { HASHES, ID_END, likelyKey, LINE_AT, recordHashesAt, recordTag, sameLikely, TAG_END } from './record.js';
 import { RecordStore, sameBytes } from './record-store.js';
 
 /** Likely duplicates: one region, day and set of names in several counted statements. */
@@ -119,7 +119,7 @@ export class CountedSet {
       let at = 0;
       for (const r of part) {
         const end = at + Buffer.byteLength(r);
-        recordHashes(r, this.seed, this.#scratch, 0);
+        recordHashesAt(bytes, at, end, this.seed, this.#scratch, 0);
         this.add(b, at, end, this.#scratch, 0);
         at = end + 1;
       }

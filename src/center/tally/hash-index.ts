@@ -6,9 +6,9 @@
  * tally thread's main cost while the opening threads worked.
  *
  * The hash is seeded per run ({@link newSeed}) and chains a bijective 32-bit mix (murmur3's
- * finalizer) over the key's UTF-16 code units, two at a time: statement ids and names are the
- * submitters' choice, and without the seed they cannot make keys collide in bulk (a flood of
- * colliding ids would otherwise turn each lookup into a scan).
+ * finalizer) over the key's bytes, four at a time: statement ids and names are the submitters'
+ * choice, and without the seed they cannot make keys collide in bulk (a flood of colliding ids
+ * would otherwise turn each lookup into a scan).
  */
 import { randomBytes } from 'node:crypto';
 
@@ -26,17 +26,24 @@ function fmix(h: number): number {
   return h ^ (h >>> 16);
 }
 
-/** Mixes the code units of `s` in [from, to) into `h` (chain them for keys in several parts). */
-export function mixRange(h: number, s: string, from: number, to: number): number {
+/**
+ * Mixes the bytes `b[from, to)` into `h`, four at a time (little-endian words); chain them for keys
+ * in several parts, each part's length mixed in after it (see {@link hashBytes}).
+ */
+export function mixBytes(h: number, b: Uint8Array, from: number, to: number): number {
   let i = from;
-  for (; i + 1 < to; i += 2) h = fmix(h ^ ((s.charCodeAt(i) << 16) | s.charCodeAt(i + 1)));
-  if (i < to) h = fmix(h ^ s.charCodeAt(i) ^ 0x5bd1e995);
+  for (; i + 3 < to; i += 4) h = fmix(h ^ (b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24)));
+  if (i < to) {
+    let tail = 0;
+    for (let k = 0; i < to; i++, k += 8) tail |= b[i]! << k;
+    h = fmix(h ^ tail ^ 0x5bd1e995);
+  }
   return h;
 }
 
-/** The seeded hash of `s` in [from, to) (its length included). */
-export function hashRange(seed: number, s: string, from: number, to: number): number {
-  return fmix(mixRange(seed, s, from, to) ^ (to - from));
+/** The seeded hash of the bytes `b[from, to)` (their length included). */
+export function hashBytes(seed: number, b: Uint8Array, from: number, to: number): number {
+  return fmix(mixBytes(seed, b, from, to) ^ (to - from));
 }
 
 /**

@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { InputError, SealpostError, VerifyError } from '../../errors.js';
 import type { InputCode, SealpostCode, VerifyCode } from '../../error-codes.js';
-import { runTally, type TallyOptions, type TallyResult } from './run.js';
+import type { TallyOptions, TallyResult } from './run.js';
 
 const WORKER_URL = new URL('./tally-worker.js', import.meta.url);
 
@@ -88,7 +88,8 @@ export interface TallyThreadInfo {
  * compiled worker is absent (the sources under vitest) or a signal is given.
  */
 export function runTallyIsolated(opts: TallyOptions, onThread?: (info: TallyThreadInfo) => void): Promise<TallyResult> {
-  if (opts.signal || !existsSync(fileURLToPath(WORKER_URL))) return runTally(opts);
+  // run.js only then: the tally thread loads the tally's modules itself.
+  if (opts.signal || !existsSync(fileURLToPath(WORKER_URL))) return import('./run.js').then((m) => m.runTally(opts));
   const { onProgress, signal: _signal, ...data } = opts;
   return new Promise<TallyResult>((resolve, reject) => {
     const w = new Worker(WORKER_URL, { workerData: data satisfies TallyWorkerData, resourceLimits: { maxOldGenerationSizeMb: tallyHeapMb() } });

@@ -21,7 +21,7 @@ import type { Statement } from '../../statement/types.js';
 import { canonicalMaxDate, parseCanonical } from './canonical.js';
 import { hash } from 'node:crypto';
 import { Sums, type SumsData } from './sums.js';
-import { formatRecord, HASHES, META, recordHashes } from './record.js';
+import { HASHES, META, recordHashesAt, recordRoom, writeRecord } from './record.js';
 
 /** The X25519 box key pairs the tally opens with (rotation: several, tried in order, spec 3). */
 export interface BoxKey {
@@ -264,16 +264,17 @@ export function openRange(db: IntakeDb, from: number, count: number, open: Opene
   for (const envelope of envelopes) {
     const r = openForTally(envelope, open, today, names);
     if (r.ok) {
-      const record = formatRecord(r.statement);
-      // A newline between records, and at most 3 bytes of UTF-8 a UTF-16 code unit.
-      if (at + 1 + 3 * record.length > scratch.length) {
-        const grown = Buffer.alloc(Math.max(2 * scratch.length, at + 1 + 3 * record.length));
+      // A newline between records, then the record.
+      const room = 1 + recordRoom(r.statement);
+      if (at + room > scratch.length) {
+        const grown = Buffer.alloc(Math.max(2 * scratch.length, at + room));
         scratch.copy(grown, 0, 0, at);
         scratch = grown;
       }
       if (valid > 0) scratch[at++] = 0x0a;
-      at += scratch.write(record, at, 'utf8');
-      recordHashes(record, seed, meta, valid * META);
+      const start = at;
+      at = writeRecord(r.statement, scratch, at);
+      recordHashesAt(scratch, start, at, seed, meta, valid * META);
       meta[valid * META + HASHES] = at;
       valid++;
       sums.add(r.statement);

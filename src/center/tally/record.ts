@@ -16,7 +16,7 @@
  * \t<ccp>\t<cyl>\t<cyp>\t<channel>\t<realNames>\t<group|->\t<date>[\t<name>…]`) of journals and run
  * files written before are read with {@link recordFromV2}.
  */
-import { hashRange, mixRange } from './hash-index.js';
+import { hashBytes } from './hash-index.js';
 import type { OpenedStatement } from './open.js';
 
 /** The layout version of {@link formatRecord}'s records (journal chunks say `"r":3`). */
@@ -67,6 +67,90 @@ export function formatRecord(s: OpenedStatement): string {
   if (!s.names || s.names.length === 0) return head;
   // The default sort: UTF-16 code unit order, byteOrder's.
   return `${head}\t${(s.names.length > 1 ? [...s.names].sort() : s.names).join('\t')}`;
+}
+
+/** The entry's counts as {@link writeRecord} writes them, in order: people, ccp, cyl, cyp. */
+const COUNT_LABELS = [' people=', ' ccp=', ' cyl=', ' cyp='];
+
+/** Bytes of UTF-8 a string takes at most (3 a UTF-16 code unit). */
+const most = (s: string) => 3 * s.length;
+
+/** At least the bytes {@link writeRecord} writes for `s`. */
+export function recordRoom(s: OpenedStatement): number {
+  let n = 160 + most(s.id) + most(s.tag) + most(s.week) + most(s.region) + most(s.sector) + most(s.channel) + most(s.group ?? '') + most(s.date);
+  for (const name of s.names ?? []) n += 1 + most(name);
+  return n;
+}
+
+/**
+ * Writes `s`'s record as UTF-8 at `out[at…]` (at least {@link recordRoom} bytes free) and returns
+ * where it ends: the bytes of {@link formatRecord}'s string, written without making the string (a
+ * bench/tally finding: the string, then its encoding, cost more than the rest of a record).
+ */
+export function writeRecord(s: OpenedStatement, out: Uint8Array, at: number): number {
+  if (s.week.length !== WEEK_END - WEEK_AT || s.tag.length !== TAG_END - LINE_AT || s.id.length !== ID_END) {
+    throw new Error(`tally record: week ${s.week}, tag or id of an unexpected length`);
+  }
+  at = putText(out, at, s.id);
+  out[at++] = 9;
+  at = putText(out, at, s.tag);
+  at = putText(out, putText(out, at, ' week='), s.week);
+  const counts = [s.people, s.ccp, s.cyl, s.cyp];
+  for (let k = 0; k < 4; k++) at = putCount(out, putText(out, at, COUNT_LABELS[k]!), counts[k]!);
+  at = putText(out, putText(out, at, ' region='), s.region);
+  at = putText(out, putText(out, at, ' sector='), s.sector);
+  // The fields after the entry, each after a tab.
+  const tail = [s.channel, String(s.realNames), s.group ?? '-', s.date];
+  for (const f of tail) {
+    out[at++] = 9;
+    at = putText(out, at, f);
+  }
+  if (!s.names || s.names.length === 0) return at;
+  // formatRecord's order: the default sort, UTF-16 code unit order.
+  for (const name of s.names.length > 1 ? [...s.names].sort() : s.names) {
+    out[at++] = 9;
+    at = putText(out, at, name);
+  }
+  return at;
+}
+
+/** Writes `s` as UTF-8 at `out[at…]` (as Buffer's encoder: a lone surrogate as U+FFFD); returns the end. */
+function putText(out: Uint8Array, at: number, s: string): number {
+  for (let i = 0; i < s.length; i++) {
+    let c = s.charCodeAt(i);
+    if (c < 0x80) out[at++] = c;
+    else if (c < 0x800) {
+      out[at++] = 0xc0 | (c >> 6);
+      out[at++] = 0x80 | (c & 63);
+    } else {
+      if (c >= 0xd800 && c < 0xe000) {
+        const d = i + 1 < s.length ? s.charCodeAt(i + 1) : 0;
+        if (c < 0xdc00 && d >= 0xdc00 && d < 0xe000) {
+          const cp = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+          out[at++] = 0xf0 | (cp >> 18);
+          out[at++] = 0x80 | ((cp >> 12) & 63);
+          out[at++] = 0x80 | ((cp >> 6) & 63);
+          out[at++] = 0x80 | (cp & 63);
+          i++;
+          continue;
+        }
+        c = 0xfffd;
+      }
+      out[at++] = 0xe0 | (c >> 12);
+      out[at++] = 0x80 | ((c >> 6) & 63);
+      out[at++] = 0x80 | (c & 63);
+    }
+  }
+  return at;
+}
+
+/** Writes a count (a non-negative safe integer) in decimal at `out[at…]`; returns the end. */
+function putCount(out: Uint8Array, at: number, n: number): number {
+  if (n < 10) {
+    out[at++] = 48 + n;
+    return at;
+  }
+  return putText(out, at, String(n));
 }
 
 /** Where the record's counted entry ends (the tab after it). */
@@ -160,13 +244,36 @@ export const HASHES = 3;
 export const META = HASHES + 1;
 
 /**
- * Writes a record's {@link HASHES} seeded hashes at `out[at…]`: its id, its tag (the first 16
- * digits: a SHA-256 output) and its likely-duplicate key (region, date and names; 0 without names).
+ * Where the likely-duplicate key of the record at `b[start, end)` lies: its region [regionAt,
+ * regionEnd) and its tail (date and names) from tailAt; undefined for a record without names.
  */
-export function recordHashes(r: string, seed: number, out: Int32Array, at: number): void {
-  out[at] = hashRange(seed, r, 0, ID_END);
-  out[at + 1] = hashRange(seed, r, LINE_AT, LINE_AT + 16);
-  const b = likelyBounds(r);
-  // The region, a separator, then the tail: the two parts cannot shift (a region has no tab).
-  out[at + 2] = b ? hashRange(mixRange(mixRange(seed, r, b[0], b[1]), '\t', 0, 1), r, b[2], r.length) : 0;
+function likelyBoundsAt(b: Uint8Array, start: number, end: number): [regionAt: number, regionEnd: number, tailAt: number] | undefined {
+  const line = lineEndAt(b, start);
+  // ` region=<region> sector=<sector>` ends the entry; no space in a code.
+  let s = line - 1;
+  while (b[s] !== 0x20) s--;
+  let r = s - 1;
+  while (b[r] !== 0x20) r--;
+  // channel, realNames and group follow the entry; the date the fourth tab from it.
+  let at = line;
+  for (let n = 2; n <= 4; n++) {
+    at++;
+    while (at < end && b[at] !== 9) at++;
+  }
+  // date (10 bytes), then names: without names there is no tab after the date.
+  return end > at + 11 ? [r + 8, s, at + 1] : undefined;
+}
+
+/**
+ * Writes the {@link HASHES} seeded hashes of the record at `b[start, end)` (UTF-8) at `out[at…]`:
+ * its id, its tag (the first 16 digits: a SHA-256 output) and its likely-duplicate key (region,
+ * date and names; 0 without names). Hashed from the bytes, by the opening threads as by the tally
+ * thread for records read back.
+ */
+export function recordHashesAt(b: Uint8Array, start: number, end: number, seed: number, out: Int32Array, at: number): void {
+  out[at] = hashBytes(seed, b, start, start + ID_END);
+  out[at + 1] = hashBytes(seed, b, start + LINE_AT, start + LINE_AT + 16);
+  const k = likelyBoundsAt(b, start, end);
+  // The region, then the tail, each with its length: the two parts cannot shift.
+  out[at + 2] = k ? hashBytes(hashBytes(seed, b, k[0], k[1]), b, k[2], end) : 0;
 }

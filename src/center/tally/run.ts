@@ -21,7 +21,7 @@ import { newSeed } from './hash-index.js';
 import { startPool, type OpenedRange, type OpenPool } from './pool.js';
 import { commit } from './commit.js';
 import type { TallyReport } from './report.js';
-import { StateDir, badState, type JournalChunk, type JournalHeader } from './state.js';
+import { StateDir, badState, type JournalChunk, type JournalHeader, type ReadChunk, type TallyState } from './state.js';
 import { loadCharts } from './html/render.js';
 
 /** Options of {@link runTally}. */
@@ -81,20 +81,51 @@ const DB_FILE = 'intake.sqlite';
 export async function runTally(opts: TallyOptions): Promise<TallyResult> {
   const step = opts.milestoneStep ?? DEFAULT_MILESTONE_STEP;
   if (!Number.isSafeInteger(step) || step < 1) throw new RangeError(`milestoneStep must be a positive integer, got ${step}`);
-  // The opening threads start first: they load their modules and libsodium while this thread loads
-  // the charts' packages, the keys and the state (a bench/tally finding: a third of a second).
+  // The opening threads start first: they load their modules and libsodium while this thread reads
+  // the keys and the state, and they open the first chunks while it loads the charts' packages (a
+  // bench/tally finding: together half a second before the first envelope was opened).
   const pool = startPool({ db: join(opts.dataDir, DB_FILE), names: opts.privateDir !== undefined, ...(opts.threads !== undefined ? { threads: opts.threads } : {}) });
   try {
-    // report.html needs vega (optional dependencies): say so now, not after hours of opening envelopes.
-    await loadCharts();
-    return await runWith(pool, opts, step);
+    const prepared = prepare(pool, opts);
+    prepared.catch(() => {});
+    // report.html needs vega (optional dependencies): say so now, not after hours of opening
+    // envelopes, and before any other error and before the journal is written.
+    try {
+      await loadCharts();
+    } catch (err) {
+      await prepared.then((p) => p.db.close(), () => {});
+      throw err;
+    }
+    const p = await prepared;
+    try {
+      return await tallyPrepared(pool, opts, step, p);
+    } finally {
+      p.db.close();
+    }
   } finally {
     await pool.close();
   }
 }
 
-/** {@link runTally} with its pool started. */
-async function runWith(pool: OpenPool, opts: TallyOptions, step: number): Promise<TallyResult> {
+/** A run as {@link prepare} readied it. */
+interface Prepared {
+  readonly tally: { readonly name: string; readonly secretKey: Uint8Array };
+  readonly center: string;
+  readonly stateDir: string;
+  readonly state: StateDir;
+  readonly committed: TallyState;
+  readonly db: IntakeDb;
+  readonly resumed: { header: JournalHeader; chunks: ReadChunk[] } | null;
+  readonly header: JournalHeader;
+  readonly seed: number;
+  readonly ahead: OpenAhead;
+}
+
+/**
+ * Reads the keys and the state, opens the intake database, and sets the pool opening the run's
+ * first chunks. Writes nothing but what a resumed run repairs (a cut chunk, a stale journal).
+ */
+async function prepare(pool: OpenPool, opts: TallyOptions): Promise<Prepared> {
   const box = await readSecretKeyFile(join(opts.keysDir, 'box.key'), 'box');
   const tally = await readSecretKeyFile(join(opts.keysDir, 'tally.key'), 'tally');
   const center = centerNameFromKeyName(tally.name);
@@ -123,36 +154,42 @@ async function runWith(pool: OpenPool, opts: TallyOptions, step: number): Promis
       end: size,
       today: opts.today ?? new Date().toISOString().slice(0, 10),
     };
-    if (!resumed) await state.begin(header);
-    const chunks: JournalChunk[] = (resumed?.chunks ?? []).map(({ records: _, ...c }) => c);
-    // The threads open the first chunks while the counted records are read back.
     const seed = newSeed();
     pool.begin({ keys: [{ publicKey: box.publicKey, secretKey: box.secretKey }], today: header.today, seed });
-    const ahead = new OpenAhead(pool, chunks.at(-1)?.to ?? header.start, header.end, opts.chunk ?? DEFAULT_CHUNK);
-    // Dedup (spec 8): the first in the received log counts, across runs too; likely duplicates
-    // (private: same day, region and people) over every run. Sized once for every record there may be.
-    const counted = new CountedSet(seed, opts.privateDir !== undefined, committed.done + header.end - header.start);
-    const earlier: Batch[] = [];
-    for (let run = 1; run <= committed.runs; run++) {
-      const records = await state.run(run);
-      const from = counted.size;
-      counted.addRecords(records);
-      earlier.push({ from, to: counted.size, sums: sumsOf(records) });
-    }
-    const from = counted.size;
-    const resumedRecords = resumed?.chunks.flatMap((c) => c.records) ?? [];
-    counted.addRecords(resumedRecords);
-    // This run's sums: those of the chunks a resumed run already journaled, then summed as it goes.
-    const sums = sumsOf(resumedRecords);
-    try {
-      await tallyRange(ahead, state, { end: header.end, counted, chunks, sums, opts });
-      await state.closeJournal();
-      return await commit({ opts, db, state, committed, header, chunks, sums, counted, earlier, from, center, signer: new NoteSigner(tally.name, tally.secretKey), step, resumed: resumed !== null, threads: pool.threads, opener: pool.opener, stateDir, pool });
-    } finally {
-      await state.closeJournal();
-    }
-  } finally {
+    const ahead = new OpenAhead(pool, resumed?.chunks.at(-1)?.to ?? header.start, header.end, opts.chunk ?? DEFAULT_CHUNK);
+    return { tally, center, stateDir, state, committed, db, resumed, header, seed, ahead };
+  } catch (err) {
     db.close();
+    throw err;
+  }
+}
+
+/** {@link runTally} once prepared: the journal begun, the earlier runs read back, the range tallied, the commit. */
+async function tallyPrepared(pool: OpenPool, opts: TallyOptions, step: number, p: Prepared): Promise<TallyResult> {
+  const { tally, center, stateDir, state, committed, db, resumed, header, seed, ahead } = p;
+  if (!resumed) await state.begin(header);
+  const chunks: JournalChunk[] = (resumed?.chunks ?? []).map(({ records: _, ...c }) => c);
+  // Dedup (spec 8): the first in the received log counts, across runs too; likely duplicates
+  // (private: same day, region and people) over every run. Sized once for every record there may be.
+  const counted = new CountedSet(seed, opts.privateDir !== undefined, committed.done + header.end - header.start);
+  const earlier: Batch[] = [];
+  for (let run = 1; run <= committed.runs; run++) {
+    const records = await state.run(run);
+    const from = counted.size;
+    counted.addRecords(records);
+    earlier.push({ from, to: counted.size, sums: sumsOf(records) });
+  }
+  const from = counted.size;
+  const resumedRecords = resumed?.chunks.flatMap((c) => c.records) ?? [];
+  counted.addRecords(resumedRecords);
+  // This run's sums: those of the chunks a resumed run already journaled, then summed as it goes.
+  const sums = sumsOf(resumedRecords);
+  try {
+    await tallyRange(ahead, state, { end: header.end, counted, chunks, sums, opts });
+    await state.closeJournal();
+    return await commit({ opts, db, state, committed, header, chunks, sums, counted, earlier, from, center, signer: new NoteSigner(tally.name, tally.secretKey), step, resumed: resumed !== null, threads: pool.threads, opener: pool.opener, stateDir, pool });
+  } finally {
+    await state.closeJournal();
   }
 }
 
@@ -249,5 +286,6 @@ async function tallyRange(ahead: OpenAhead, state: StateDir, job: RangeJob): Pro
     ahead.fill();
   }
 }
+
 
 

@@ -198,3 +198,37 @@ describe.runIf(existsSync(DIST_STORE))('the store in its worker thread (built co
     }
   });
 });
+
+describe('envelopes read for the tally', () => {
+  it('come as views of one buffer, byte for byte those stored (zero bytes, empty to long), fewer at the end', () => {
+    const db = new IntakeDb(path);
+    // Lengths 1 to ~3,000, random bytes (zero bytes among them), a run of zeros.
+    const items = Array.from({ length: 300 }, (_, i) => ({ ...item(), envelope: i === 7 ? Buffer.alloc(500) : randomBytes(1 + ((i * 97) % 3000)) }));
+    db.commit(items);
+    const stored = (from: number, n: number) => db.envelopes(from, n).map(([, e]) => Buffer.from(e).toString('hex'));
+    for (const [from, n] of [[0, 300], [0, 1], [5, 10], [290, 64], [299, 1]] as const) {
+      const got = db.envelopeRange(from, n)!;
+      expect(got.map((e) => Buffer.from(e).toString('hex')), `${from}+${n}`).toEqual(stored(from, n));
+      expect(got.length).toBe(Math.min(n, 300 - from));
+    }
+    expect(Buffer.from(db.envelopeRange(7, 1)![0]!).equals(Buffer.alloc(500))).toBe(true);
+    expect(db.envelopeRange(300, 10)).toEqual([]);
+    db.close();
+  });
+
+  it('tell a hole in the range (a damaged database) from the end of the log', () => {
+    const db = new IntakeDb(path);
+    db.commit(Array.from({ length: 20 }, item));
+    db.close();
+    const raw = new Database(path);
+    raw.prepare('DELETE FROM entries WHERE idx IN (0, 10, 19)').run();
+    raw.close();
+    const ro = new IntakeDb(path, { readonly: true });
+    expect(ro.envelopeRange(0, 5)).toBeNull();
+    expect(ro.envelopeRange(5, 10)).toBeNull();
+    expect(ro.envelopeRange(1, 9)?.length).toBe(9);
+    // The last entry gone: the range ends early, as at the end of the log.
+    expect(ro.envelopeRange(11, 20)?.length).toBe(8);
+    ro.close();
+  });
+});

@@ -187,3 +187,22 @@ describe('tally: a second run', () => {
     expect((await readdir(join(priv, 'state'))).filter((n) => n.startsWith('journal'))).toEqual([]);
   });
 });
+
+describe('tally: a damaged intake database', () => {
+  it('stops at a hole in the received log, naming the missing entry, and commits nothing', async () => {
+    const d = await makeDataFolder();
+    try {
+      await fill(d, 5, 40, newLedger());
+      await d.store.close();
+      const { default: Database } = await import('better-sqlite3');
+      const raw = new Database(join(d.dataDir, 'intake.sqlite'));
+      raw.prepare('DELETE FROM entries WHERE idx = 20').run();
+      raw.close();
+      const opts = { keysDir: d.keysDir, dataDir: d.dataDir, outDir: join(d.dir, 'out'), threads: 0, today: TODAY, chunk: 16 };
+      await expect(runTally(opts)).rejects.toThrow(/no entry 20\b/);
+      expect(await readdir(join(d.dir, 'out')).catch(() => [])).toEqual([]);
+    } finally {
+      await rm(d.dir, { recursive: true, force: true });
+    }
+  });
+});

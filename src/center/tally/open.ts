@@ -296,6 +296,9 @@ export function openRange(db: IntakeDb, from: number, count: number, open: Opene
  * @throws Error when the log has a hole there
  */
 function readRange(db: IntakeDb, from: number, count: number): Uint8Array[] {
+  const packed = db.envelopeRange(from, count);
+  if (packed && packed.length > 0) return packed;
+  // Empty, or a hole: name the first entry missing.
   const rows = db.envelopes(from, count);
   if (rows.length === 0) throw new Error(`the intake database has no entry ${from}`);
   return rows.map(([index, envelope], i) => {

@@ -69,9 +69,6 @@ export function formatRecord(s: OpenedStatement): string {
   return `${head}\t${(s.names.length > 1 ? [...s.names].sort() : s.names).join('\t')}`;
 }
 
-/** The entry's counts as {@link writeRecord} writes them, in order: people, ccp, cyl, cyp. */
-const COUNT_LABELS = [' people=', ' ccp=', ' cyl=', ' cyp='];
-
 /** Bytes of UTF-8 a string takes at most (3 a UTF-16 code unit). */
 const most = (s: string) => 3 * s.length;
 
@@ -95,23 +92,28 @@ export function writeRecord(s: OpenedStatement, out: Uint8Array, at: number): nu
   out[at++] = 9;
   at = putText(out, at, s.tag);
   at = putText(out, putText(out, at, ' week='), s.week);
-  const counts = [s.people, s.ccp, s.cyl, s.cyp];
-  for (let k = 0; k < 4; k++) at = putCount(out, putText(out, at, COUNT_LABELS[k]!), counts[k]!);
+  at = putCount(out, putText(out, at, ' people='), s.people);
+  at = putCount(out, putText(out, at, ' ccp='), s.ccp);
+  at = putCount(out, putText(out, at, ' cyl='), s.cyl);
+  at = putCount(out, putText(out, at, ' cyp='), s.cyp);
   at = putText(out, putText(out, at, ' region='), s.region);
   at = putText(out, putText(out, at, ' sector='), s.sector);
   // The fields after the entry, each after a tab.
-  const tail = [s.channel, String(s.realNames), s.group ?? '-', s.date];
-  for (const f of tail) {
-    out[at++] = 9;
-    at = putText(out, at, f);
-  }
-  if (!s.names || s.names.length === 0) return at;
+  at = putText(out, tab(out, at), s.channel);
+  at = putCount(out, tab(out, at), s.realNames);
+  at = putText(out, tab(out, at), s.group ?? '-');
+  at = putText(out, tab(out, at), s.date);
+  const names = s.names;
+  if (!names || names.length === 0) return at;
   // formatRecord's order: the default sort, UTF-16 code unit order.
-  for (const name of s.names.length > 1 ? [...s.names].sort() : s.names) {
-    out[at++] = 9;
-    at = putText(out, at, name);
-  }
+  for (const name of names.length > 1 ? [...names].sort() : names) at = putText(out, tab(out, at), name);
   return at;
+}
+
+/** Writes a tab at `out[at]`; returns the next position. */
+function tab(out: Uint8Array, at: number): number {
+  out[at] = 9;
+  return at + 1;
 }
 
 /** Writes `s` as UTF-8 at `out[at…]` (as Buffer's encoder: a lone surrogate as U+FFFD); returns the end. */

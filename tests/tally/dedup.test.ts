@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { CountedSet } from '../../src/center/tally/counted-set.js';
 import { hashBytes, HashIndex } from '../../src/center/tally/hash-index.js';
 import type { OpenedStatement } from '../../src/center/tally/open.js';
-import { formatRecord, HASHES, likelyKey, recordHashesAt, recordId, recordTag } from '../../src/center/tally/record.js';
+import { formatRecord, likelyKey, META, recordId, recordMeta, recordTag } from '../../src/center/tally/record.js';
 import { seeded } from '../harness/prng.js';
 
 const hex = (rand: () => number, n: number) => Array.from({ length: n }, () => '0123456789abcdef'[Math.floor(rand() * 16)]).join('');
@@ -134,17 +134,17 @@ describe('CountedSet', () => {
 
   for (const [name, hashes] of [
     ['with the opening threads\' hashes', (rs: string[], seed: number) => {
-      const h = new Int32Array(rs.length * HASHES);
+      const h = new Int32Array(rs.length * META);
       const bytes = Buffer.from(rs.join('\n'));
       let start = 0;
       rs.forEach((r, i) => {
         const end = start + Buffer.byteLength(r);
-        recordHashesAt(bytes, start, end, seed, h, i * HASHES);
+        recordMeta(bytes, start, end, seed, h, i * META);
         start = end + 1;
       });
       return h;
     }],
-    ['when every hash collides (all zero)', (rs: string[]) => new Int32Array(rs.length * HASHES)],
+    ['when every hash collides (all zero)', (rs: string[]) => new Int32Array(rs.length * META)],
   ] as const) {
     it(`dedups by id then tag and groups likely duplicates as the reference, ${name}`, () => {
       const rs = records(11);
@@ -157,8 +157,8 @@ describe('CountedSet', () => {
       let start = 0;
       const why = rs.map((r, i) => {
         const end = start + Buffer.byteLength(r);
-        const w = set.duplicate(bytes, start, end, h, i * HASHES);
-        if (w === null) set.add(buffer, start, end, h, i * HASHES);
+        const w = set.duplicate(bytes, start, end, h, i * META);
+        if (w === null) set.add(buffer, start, end, h, i * META);
         start = end + 1;
         return w;
       });
@@ -181,10 +181,10 @@ describe('CountedSet', () => {
     expect(all.length).toBeGreaterThan(4096);
     set.addRecords(all);
     expect(Array.from({ length: set.size }, (_, ref) => set.record(ref))).toEqual(all);
-    const h = new Int32Array(HASHES);
+    const h = new Int32Array(META);
     for (const r of first) {
       const bytes = Buffer.from(r);
-      recordHashesAt(bytes, 0, bytes.length, 99, h, 0);
+      recordMeta(bytes, 0, bytes.length, 99, h, 0);
       expect(set.duplicate(bytes, 0, bytes.length, h, 0)).toBe('id');
     }
     // Without names a record has no likely key and joins no group.

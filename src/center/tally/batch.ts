@@ -6,7 +6,7 @@
  */
 import { publishedCell, Sums, type Cells } from './sums.js';
 export { SECTOR_CELL_MIN } from './sums.js';
-import { lineEndAt, LINE_AT, parseRecord, recordTag28At, recordWeekCodeAt } from './record.js';
+import { lineEndAt, LINE_AT, parseRecord, recordWeekCodeAt } from './record.js';
 import type { RecordStore } from './record-store.js';
 import { UNIT, type CopyJob } from './roots.js';
 
@@ -38,18 +38,24 @@ export function sortedRefs(store: RecordStore, from: number, to: number): Int32A
   const weeks = new Int32Array(n);
   const codes = new Map<number, number>();
   for (let i = 0; i < n; i++) {
-    const c = recordWeekCodeAt(store.bytes(from + i), store.start(from + i));
+    const c = store.week(from + i);
     weeks[i] = c;
-    codes.set(c, 0);
+    if (i === 0 || c !== weeks[i - 1]) codes.set(c, 0);
   }
   if (codes.size > 4096) return comparedOrder(store, from, to);
   [...codes.keys()].sort((a, b) => a - b).forEach((c, rank) => codes.set(c, rank));
   const keys = new BigUint64Array(n);
   const words = new Uint32Array(keys.buffer);
   const [lo, hi] = LITTLE_ENDIAN ? [0, 1] : [1, 0];
+  let lastCode = -1;
+  let lastRank = 0;
   for (let i = 0; i < n; i++) {
-    const tag28 = recordTag28At(store.bytes(from + i), store.start(from + i));
-    const rank = codes.get(weeks[i]!)!;
+    const tag28 = store.tag28(from + i);
+    if (weeks[i] !== lastCode) {
+      lastCode = weeks[i]!;
+      lastRank = codes.get(lastCode)!;
+    }
+    const rank = lastRank;
     words[2 * i + hi] = ((rank << 20) | (tag28 >>> 8)) >>> 0;
     words[2 * i + lo] = (((tag28 & 0xff) << 24) | i) >>> 0;
   }
@@ -159,9 +165,12 @@ export function appendBatch(plan: EntryPlan, store: RecordStore, from: number, t
     set.add(key.slice(week.length + 1).replace('\t', ' sector='));
   }
   const n = to - from;
-  // Each entry's length (in arrival order: the records are read in the order they lie).
+  // Each entry's length: from where its entry ends, but for a statement that names a sector.
   const lengths = new Int32Array(n);
-  for (let i = 0; i < n; i++) lengths[i] = entryLength(store.bytes(from + i), store.start(from + i), published);
+  for (let i = 0; i < n; i++) {
+    const line = store.line(from + i);
+    lengths[i] = line > 0 ? line - LINE_AT : entryLength(store.bytes(from + i), store.start(from + i), published);
+  }
   for (const ref of sortedRefs(store, from, to)) plan.add(store.bufferOf(ref), store.start(ref) + LINE_AT, lengths[ref - from]!);
 }
 

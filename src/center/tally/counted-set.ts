@@ -7,7 +7,7 @@
  * or three probes of typed arrays and no string is made for it.
  */
 import { HashIndex } from './hash-index.js';
-import { HASHES, ID_END, likelyKey, LINE_AT, recordHashesAt, recordTag, sameLikely, TAG_END } from './record.js';
+import { ID_END, likelyKey, LINE_AT, M_LINE, M_TAG28, M_WEEK, META, recordMeta, recordTag, sameLikely, TAG_END } from './record.js';
 import { RecordStore, sameBytes } from './record-store.js';
 
 /** Likely duplicates: one region, day and set of names in several counted statements. */
@@ -37,7 +37,7 @@ export class CountedSet {
   readonly #likely: HashIndex<Candidate>;
   /** Later records of a likely key, by its first record's reference. */
   readonly #groups = new Map<number, number[]>();
-  readonly #scratch = new Int32Array(HASHES);
+  readonly #scratch = new Int32Array(META);
   /** The candidate of the current call (one object, refilled: none made per statement). */
   readonly #candidate: Candidate = { bytes: new Uint8Array(0), start: 0, end: 0 };
 
@@ -85,14 +85,14 @@ export class CountedSet {
 
   /**
    * Counts the record at [start, end) of the store's buffer `buffer` (`RecordStore.addBuffer`),
-   * which {@link duplicate} found new; hashes at `hashes[at…]`.
+   * which {@link duplicate} found new; its `record.ts` META values at `meta[at…]`.
    */
-  add(buffer: number, start: number, end: number, hashes: Int32Array, at: number): void {
-    const ref = this.store.push(buffer, start, end);
-    this.#ids.add(hashes[at]!, ref);
-    this.#tags.add(hashes[at + 1]!, ref);
+  add(buffer: number, start: number, end: number, meta: Int32Array, at: number): void {
+    const ref = this.store.push(buffer, start, end, meta[at + M_WEEK]!, meta[at + M_TAG28]!, meta[at + M_LINE]!);
+    this.#ids.add(meta[at]!, ref);
+    this.#tags.add(meta[at + 1]!, ref);
     if (!this.likely) return;
-    const h = hashes[at + 2]!;
+    const h = meta[at + 2]!;
     // 0: no names, or (rarely) a key whose hash is 0.
     if (h === 0 && likelyKey(this.store.text(ref)) === undefined) return;
     const first = this.#likely.find(h, this.#fill(this.store.bytes(ref), start, end));
@@ -119,7 +119,7 @@ export class CountedSet {
       let at = 0;
       for (const r of part) {
         const end = at + Buffer.byteLength(r);
-        recordHashesAt(bytes, at, end, this.seed, this.#scratch, 0);
+        recordMeta(bytes, at, end, this.seed, this.#scratch, 0);
         this.add(b, at, end, this.#scratch, 0);
         at = end + 1;
       }

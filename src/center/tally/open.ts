@@ -21,7 +21,7 @@ import type { Statement } from '../../statement/types.js';
 import { canonicalMaxDate, parseCanonical } from './canonical.js';
 import { hash } from 'node:crypto';
 import { Sums, type SumsData } from './sums.js';
-import { HASHES, META, recordHashesAt, recordRoom, writeRecord } from './record.js';
+import { META, recordMeta, recordRoom, writeRecord } from './record.js';
 
 /** The X25519 box key pairs the tally opens with (rotation: several, tried in order, spec 3). */
 export interface BoxKey {
@@ -241,7 +241,7 @@ export interface OpenedRange {
   readonly bytes: Uint8Array<SharedArrayBuffer>;
   /** How many records `bytes` holds. */
   readonly valid: number;
-  /** Each record's {@link META} values (its hashes and its end in `bytes`), record by record. */
+  /** Each record's {@link META} values (its hashes, its end in `bytes`, its order), record by record. */
   readonly meta: Int32Array<ArrayBuffer>;
   /** Envelopes rejected before dedup, by reason and by `<reason>:<specific check>`. */
   readonly rejected: { undecryptable: number; invalid: number };
@@ -278,8 +278,7 @@ export function openRange(db: IntakeDb, from: number, count: number, open: Opene
       if (valid > 0) scratch[at++] = 0x0a;
       const start = at;
       at = writeRecord(r.statement, scratch, at);
-      recordHashesAt(scratch, start, at, seed, meta, valid * META);
-      meta[valid * META + HASHES] = at;
+      recordMeta(scratch, start, at, seed, meta, valid * META);
       valid++;
       sums.add(r.statement);
     } else {

@@ -15,6 +15,10 @@ export class RecordStore {
   #buffer: Int32Array;
   #start: Int32Array;
   #end: Int32Array;
+  /** Per record, what the commit orders and cuts it by (`record.ts` META: week, tag28, line). */
+  #week: Int32Array;
+  #tag28: Int32Array;
+  #line: Int32Array;
   /** Records stored. */
   size = 0;
 
@@ -24,6 +28,9 @@ export class RecordStore {
     this.#buffer = new Int32Array(n);
     this.#start = new Int32Array(n);
     this.#end = new Int32Array(n);
+    this.#week = new Int32Array(n);
+    this.#tag28 = new Int32Array(n);
+    this.#line = new Int32Array(n);
   }
 
   /** Keeps a buffer of records (as it is: the store reads it, never writes it); its number. */
@@ -31,14 +38,35 @@ export class RecordStore {
     return this.#buffers.push(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)) - 1;
   }
 
-  /** Stores the record at [start, end) of buffer `buffer`: its reference. */
-  push(buffer: number, start: number, end: number): number {
+  /**
+   * Stores the record at [start, end) of buffer `buffer`, with its week, tag bits and entry end
+   * (`record.ts` META): its reference.
+   */
+  push(buffer: number, start: number, end: number, week: number, tag28: number, line: number): number {
     if (this.size === this.#start.length) this.#grow();
     const ref = this.size++;
     this.#buffer[ref] = buffer;
     this.#start[ref] = start;
     this.#end[ref] = end;
+    this.#week[ref] = week;
+    this.#tag28[ref] = tag28;
+    this.#line[ref] = line;
     return ref;
+  }
+
+  /** Record `ref`'s week (`record.ts` recordWeekCodeAt). */
+  week(ref: number): number {
+    return this.#week[ref]!;
+  }
+
+  /** The first 28 bits of record `ref`'s tag. */
+  tag28(ref: number): number {
+    return this.#tag28[ref]!;
+  }
+
+  /** Where record `ref`'s entry ends, from its start; negative when it names a sector. */
+  line(ref: number): number {
+    return this.#line[ref]!;
   }
 
   /** The number of the buffer that holds record `ref`. */
@@ -78,6 +106,9 @@ export class RecordStore {
     this.#buffer = grown(this.#buffer);
     this.#start = grown(this.#start);
     this.#end = grown(this.#end);
+    this.#week = grown(this.#week);
+    this.#tag28 = grown(this.#tag28);
+    this.#line = grown(this.#line);
   }
 }
 

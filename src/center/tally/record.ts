@@ -240,10 +240,30 @@ export function sameLikely(a: string, b: string): boolean {
 export const HASHES = 3;
 
 /**
- * What an opening thread sends with each record, in an Int32Array: its {@link HASHES} hashes,
- * then where it ends in the answer's bytes (the next record starts one byte, a newline, later).
+ * What an opening thread sends with each record, in an Int32Array of {@link META} values a record
+ * ({@link recordMeta}): its {@link HASHES} hashes, then where it ends in the answer's bytes (the
+ * next record starts one byte, a newline, later), then what the commit orders and cuts its entry
+ * by: its week ({@link recordWeekCodeAt}), the first 28 bits of its tag, and where its entry ends
+ * (from the record's start; negative when the statement names a sector, whose cell decides at
+ * the commit whether it is published). The tally thread keeps the last three with the record (a
+ * bench/tally finding: reading them out of a million records again made the commit's plan).
  */
-export const META = HASHES + 1;
+export const M_END = HASHES;
+export const M_WEEK = HASHES + 1;
+export const M_TAG28 = HASHES + 2;
+export const M_LINE = HASHES + 3;
+export const META = HASHES + 4;
+
+/** Writes the {@link META} values of the record at `b[start, end)` at `out[at…]` (see META). */
+export function recordMeta(b: Uint8Array, start: number, end: number, seed: number, out: Int32Array, at: number): void {
+  recordHashesAt(b, start, end, seed, out, at);
+  out[at + M_END] = end;
+  out[at + M_WEEK] = recordWeekCodeAt(b, start);
+  out[at + M_TAG28] = recordTag28At(b, start);
+  const line = lineEndAt(b, start);
+  // ` sector=-`: no sector.
+  out[at + M_LINE] = b[line - 1] === 0x2d && b[line - 2] === 0x3d ? line - start : start - line;
+}
 
 /**
  * Where the likely-duplicate key of the record at `b[start, end)` lies: its region [regionAt,

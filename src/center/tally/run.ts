@@ -15,7 +15,7 @@ import { DEFAULT_MILESTONE_STEP } from '../../log/counted.js';
 import { IntakeDb } from '../sqlite-db.js';
 import type { Sums } from './sums.js';
 import { sumsOf, type Batch } from './batch.js';
-import { HASHES, META, parseRecord } from './record.js';
+import { M_END, META, parseRecord } from './record.js';
 import { CountedSet } from './counted-set.js';
 import { newSeed } from './hash-index.js';
 import { startPool, type OpenedRange, type OpenPool } from './pool.js';
@@ -259,7 +259,7 @@ async function tallyRange(ahead: OpenAhead, state: StateDir, job: RangeJob): Pro
       let start = 0;
       let keptFrom = 0;
       for (let i = 0; i < r.valid; i++) {
-        const end = r.meta[i * META + HASHES]!;
+        const end = r.meta[i * META + M_END]!;
         const why = job.counted.duplicate(bytes, start, end, r.meta, i * META);
         if (why !== null) {
           rejected.duplicate++;

@@ -82,18 +82,27 @@ export function copyUnit(buffers: readonly Uint8Array[], out: Uint8Array, job: C
     const src = buffers[o[k]!]!;
     const start = o[k + 1]!;
     const length = o[k + 2]!;
-    // The line's bytes after the leaf prefix: the record's, and `-` for a suppressed sector.
+    // The line's bytes: the record's, and `-` for a suppressed sector.
     const n = length >= 0 ? length : -length;
     if (at + n + 1 > job.end) break;
-    if (n + 1 > leaf.length) leaf = Buffer.alloc(2 * (n + 1));
     const copied = length >= 0 ? n : n - 1;
     // Byte loops, not Buffer copies: a line is ~110 bytes, and a copy call cost more than its bytes.
-    leaf[0] = 0x00;
-    for (let i = 0; i < copied; i++) leaf[1 + i] = src[start + i]!;
-    if (copied < n) leaf[n] = 0x2d;
-    trees.push(hash('sha256', leaf.subarray(0, n + 1), 'binary'));
-    for (let i = 1; i <= n; i++) target[at++] = leaf[i]!;
-    target[at++] = 0x0a;
+    for (let i = 0; i < copied; i++) target[at + i] = src[start + i]!;
+    if (copied < n) target[at + n - 1] = 0x2d;
+    if (k === 0) {
+      // The byte before the unit's first line is another unit's: its leaf is made apart.
+      if (n + 1 > leaf.length) leaf = Buffer.alloc(2 * (n + 1));
+      leaf[0] = 0x00;
+      for (let i = 0; i < n; i++) leaf[1 + i] = target[at + i]!;
+      trees.push(hash('sha256', leaf.subarray(0, n + 1), 'binary'));
+    } else {
+      // The leaf (0x00 || line) in place: the last line's newline is the prefix, put back after.
+      target[at - 1] = 0x00;
+      trees.push(hash('sha256', target.subarray(at - 1, at + n), 'binary'));
+      target[at - 1] = 0x0a;
+    }
+    target[at + n] = 0x0a;
+    at += n + 1;
   }
   if (at !== job.end) throw new Error(`counted entries: a unit's lines fill ${at - job.start} of its ${job.end - job.start} bytes`);
   const hashes = trees.hashes();

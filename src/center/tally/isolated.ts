@@ -1,10 +1,12 @@
 /**
  * `runTally` on a thread of its own with a heap sized to the machine (`tally-worker.ts`). A tally
- * keeps every counted statement of every run in memory for deduplication and the counted log
- * (~1.5 GB of heap a million envelopes, bench/tally); the main thread's default V8 limit (about
- * 4 GB here) would stop it near 2.5 million, short of the 2006 report's scale. A worker thread's
- * old generation can be given more (`resourceLimits`), so the run gets three quarters of the
- * machine's memory without re-executing node with flags (a killed process takes its threads
+ * keeps every counted statement of every run in memory for deduplication and the counted log. The
+ * records are bytes in shared buffers outside V8's heap (~250 MB a million envelopes with
+ * `--private`; the heap itself held ~40 MB at a million, bench/tally), but a second run reads the
+ * earlier runs' records back as strings first, and the 2006 report's scale is ten times that: the
+ * main thread's default V8 limit (about 4 GB here) is not a limit to meet there. A worker
+ * thread's old generation can be given more (`resourceLimits`), so the run gets three quarters of
+ * the machine's memory without re-executing node with flags (a killed process takes its threads
  * with it, so "kill it half-way and run again" stays true). V8 lets an explicit
  * `--max-old-space-size` (a flag, or NODE_OPTIONS) win over `resourceLimits` for every thread: a
  * user who sets one gets that limit.

@@ -232,8 +232,9 @@ export class IntakeDb {
    * The envelopes of entries [from, from + limit) in index order (fewer at the end of the log), as
    * views of one buffer: SQLite concatenates them and gives their lengths, so one value crosses
    * for the range (a bench/tally finding: a Buffer made per row cost the tally's threads more than
-   * SQLite's reading of it). null when the range has a hole (a damaged log: {@link envelopes}
-   * names the missing entry).
+   * SQLite's reading of it). null when the range has a hole, or the rows did not come in index
+   * order (a damaged log, or a SQLite that reads otherwise: {@link envelopes} then reads row by row
+   * and names a missing entry).
    */
   envelopeRange(from: number, limit: number): Uint8Array[] | null {
     // The three lists come from one pass over the rows, in one order; SQLite reads the index range

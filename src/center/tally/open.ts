@@ -301,7 +301,7 @@ export function openRange(db: IntakeDb, from: number, count: number, open: Opene
 function readRange(db: IntakeDb, from: number, count: number): Uint8Array[] {
   const packed = db.envelopeRange(from, count);
   if (packed && packed.length > 0) return packed;
-  // Empty, or a hole: name the first entry missing.
+  // Empty, a hole or rows out of order: read row by row, naming the first entry missing.
   const rows = db.envelopes(from, count);
   if (rows.length === 0) throw new Error(`the intake database has no entry ${from}`);
   return rows.map(([index, envelope], i) => {

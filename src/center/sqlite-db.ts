@@ -59,6 +59,21 @@ function u8(b: Buffer): Uint8Array {
   return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 }
 
+/** The non-negative integers of a comma-separated list (`group_concat` of integers), read by hand. */
+function commaNumbers(list: string): number[] {
+  const out: number[] = [];
+  let n = 0;
+  for (let k = 0; k < list.length; k++) {
+    const c = list.charCodeAt(k);
+    if (c === 44) {
+      out.push(n);
+      n = 0;
+    } else n = n * 10 + c - 48;
+  }
+  out.push(n);
+  return out;
+}
+
 function toStored(r: Row): StoredEntry {
   return { index: r.idx, eh: u8(r.eh), blind: u8(r.blind), hour: r.hour, leaf: u8(r.leaf), envelope: u8(r.envelope) };
 }
@@ -247,22 +262,16 @@ export class IntakeDb {
       .raw(true);
     const [bytes, lengths, indexes] = this.#packed.get(from, from + limit)!;
     if (indexes === null || lengths === null) return [];
-    const out: Uint8Array[] = [];
+    const lens = commaNumbers(lengths);
+    const order = commaNumbers(indexes);
+    const out = new Array<Uint8Array>(order.length);
     const all = bytes ?? new Uint8Array(0);
     let at = 0;
-    let k = 0;
-    let j = 0;
-    while (k < lengths.length) {
-      let len = 0;
-      for (let c = lengths.charCodeAt(k); k < lengths.length && c !== 44; c = lengths.charCodeAt(++k)) len = len * 10 + c - 48;
-      k++;
-      let index = 0;
-      for (let c = indexes.charCodeAt(j); j < indexes.length && c !== 44; c = indexes.charCodeAt(++j)) index = index * 10 + c - 48;
-      j++;
+    for (let i = 0; i < order.length; i++) {
       // In order and without a hole: the next index, each time.
-      if (index !== from + out.length) return null;
-      out.push(all.subarray(at, at + len));
-      at += len;
+      if (order[i] !== from + i) return null;
+      out[i] = all.subarray(at, at + lens[i]!);
+      at += lens[i]!;
     }
     if (at !== all.length) throw new Error(`the intake database gave ${all.length} bytes for envelopes of ${at}`);
     return out;

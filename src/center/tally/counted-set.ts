@@ -7,13 +7,13 @@
  * or three probes of typed arrays and no string is made for it.
  */
 import { HashIndex } from './hash-index.js';
-import { ID_END, likelyKey, LINE_AT, M_LINE, M_TAG28, M_WEEK, META, recordMeta, recordTag, sameLikely, TAG_END } from './record.js';
+import { ID_END, likelyKeyAt, LINE_AT, M_LINE, M_TAG28, M_WEEK, META, recordMeta, recordTag, sameLikelyAt, TAG_END } from './record.js';
 import { RecordStore, sameBytes } from './record-store.js';
 
 /** Likely duplicates: one region, day and set of names in several counted statements. */
 export interface LikelyGroup {
   readonly region: string;
-  /** `<date>\t<names sorted>` (`record.ts` likelyKey). */
+  /** `<date>\t<names sorted>` (`record.ts` likelyKeyAt). */
   readonly tail: string;
   /** The statements' tags in counted order (two or more). */
   readonly tags: readonly string[];
@@ -55,8 +55,7 @@ export class CountedSet {
     const at = (c: Candidate, ref: number, from: number, n: number) => sameBytes(store.bytes(ref), store.start(ref) + from, c.bytes, c.start + from, n);
     this.#ids = new HashIndex((ref, c) => at(c, ref, 0, ID_END), capacity);
     this.#tags = new HashIndex((ref, c) => at(c, ref, LINE_AT, TAG_END - LINE_AT), capacity);
-    const text = (c: Candidate) => Buffer.from(c.bytes.buffer, c.bytes.byteOffset, c.bytes.byteLength).toString('utf8', c.start, c.end);
-    this.#likely = new HashIndex((ref, c) => sameLikely(store.text(ref), text(c)), likely ? capacity : 16);
+    this.#likely = new HashIndex((ref, c) => sameLikelyAt(store.bytes(ref), store.start(ref), store.end(ref), c.bytes, c.start, c.end), likely ? capacity : 16);
   }
 
   /** Records counted. */
@@ -94,7 +93,7 @@ export class CountedSet {
     if (!this.likely) return;
     const h = meta[at + 2]!;
     // 0: no names, or (rarely) a key whose hash is 0.
-    if (h === 0 && likelyKey(this.store.text(ref)) === undefined) return;
+    if (h === 0 && likelyKeyAt(this.store.bytes(ref), start, end) === undefined) return;
     const first = this.#likely.find(h, this.#fill(this.store.bytes(ref), start, end));
     if (first === -1) this.#likely.add(h, ref);
     else {
@@ -135,7 +134,7 @@ export class CountedSet {
   likelyGroups(): LikelyGroup[] {
     const out: LikelyGroup[] = [];
     for (const [first, later] of [...this.#groups].sort((a, b) => a[0] - b[0])) {
-      const [region, tail] = likelyKey(this.record(first))!;
+      const [region, tail] = likelyKeyAt(this.store.bytes(first), this.store.start(first), this.store.end(first))!;
       out.push({ region, tail, tags: [first, ...later].map((ref) => recordTag(this.record(ref))) });
     }
     return out;

@@ -14,13 +14,12 @@
  * then each `{ id, out, job }` copies a unit's lines into `out` (shared) and gets `{ id, root }`.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { IntakeDb } from '../sqlite-db.js';
-import { openRange, referenceOpener, sodiumOpener, type BoxKey, type OpenedRange, type Opener } from './open.js';
+import { beginRun, openRange, type OpenedRange, type OpeningRun, type RunOptions } from './open.js';
 import { copyUnit, type CopyJob } from './roots.js';
 
 /** The run's keys, day and hash seed (`pool.ts` begin): before the first range; not answered. */
 export interface BeginJob {
-  readonly begin: { readonly keys: readonly BoxKey[]; readonly today: string; readonly seed: number };
+  readonly begin: RunOptions;
 }
 export interface OpenJob {
   readonly id: number;
@@ -45,7 +44,7 @@ export type OpenAnswer =
 const port = parentPort;
 if (port) {
   const { db: file, names } = workerData as { names: boolean; db: string };
-  let run: { open: Opener; db: IntakeDb; today: string; seed: number } | undefined;
+  let run: OpeningRun | undefined;
   let buffers: readonly Uint8Array[] = [];
   /** Why the run could not begin (told to the jobs that follow). */
   let begun: string | undefined;
@@ -56,8 +55,7 @@ if (port) {
     }
     try {
       if ('begin' in job) {
-        const { keys, today, seed } = job.begin;
-        run = { open: sodiumOpener(keys) ?? referenceOpener(keys), db: new IntakeDb(file, { readonly: true }), today, seed };
+        run = beginRun(file, job.begin);
       } else if ('out' in job) port.postMessage({ id: job.id, root: copyUnit(buffers, job.out, job.job) } satisfies OpenAnswer);
       else {
         if (!run) throw new Error('tally worker: a range before the run began');

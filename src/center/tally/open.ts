@@ -9,7 +9,7 @@
  * input (tests/tally/open.test.ts).
  */
 import type { CountedFields } from '../../statement/counted.js';
-import type { IntakeDb } from '../sqlite-db.js';
+import { IntakeDb } from '../sqlite-db.js';
 import { createRequire } from 'node:module';
 import { openEnvelope } from '../../crypto/envelope.js';
 import { LENGTH_PREFIX, unpadView } from '../../crypto/padding.js';
@@ -71,27 +71,25 @@ export function referenceOpener(keys: readonly BoxKey[]): Opener {
   return (envelope) => openEnvelope(envelope, secrets);
 }
 
-/** Whether sodium-native loads here (then {@link sodiumOpener} gives the libsodium opener). */
-export function hasSodium(): boolean {
+/** sodium-native, or null when it cannot be loaded here. */
+function loadSodium(): Sodium | null {
   try {
-    createRequire(import.meta.url)('sodium-native');
-    return true;
+    return createRequire(import.meta.url)('sodium-native') as Sodium;
   } catch {
-    return false;
+    return null;
   }
 }
+
+/** Whether sodium-native loads here (then {@link sodiumOpener} gives the libsodium opener). */
+export const hasSodium = (): boolean => loadSodium() !== null;
 
 /**
  * The libsodium opener, or null when sodium-native cannot be loaded (the tally then uses the
  * reference opener: same results, about 20 times slower).
  */
 export function sodiumOpener(keys: readonly BoxKey[]): Opener | null {
-  let sodium: Sodium;
-  try {
-    sodium = createRequire(import.meta.url)('sodium-native') as Sodium;
-  } catch {
-    return null;
-  }
+  const sodium = loadSodium();
+  if (!sodium) return null;
   if (keys.length === 0) throw new RangeError('keys: expected at least one key');
   const pairs = keys.map((k) => ({ pk: Buffer.from(k.publicKey), sk: Buffer.from(k.secretKey) }));
   // One plaintext buffer per bucket size, reused (zeroed after each envelope): no allocation per envelope.
@@ -231,6 +229,27 @@ export function openForTally(envelope: Uint8Array, open: Opener, today: string, 
   } finally {
     json.fill(0);
   }
+}
+
+/** What a run opens with (`pool.ts` begin): its box keys, opening day and hash seed (`hash-index.ts`). */
+export interface RunOptions {
+  readonly keys: readonly BoxKey[];
+  /** `YYYY-MM-DD`, the opening day (spec 2's date rule). */
+  readonly today: string;
+  readonly seed: number;
+}
+
+/** A run ready to open ranges ({@link openRange}'s arguments but the range). */
+export interface OpeningRun {
+  readonly open: Opener;
+  readonly db: IntakeDb;
+  readonly today: string;
+  readonly seed: number;
+}
+
+/** Readies a run: the fastest opener there is, and the intake database `file` opened read-only. */
+export function beginRun(file: string, { keys, today, seed }: RunOptions): OpeningRun {
+  return { open: sodiumOpener(keys) ?? referenceOpener(keys), db: new IntakeDb(file, { readonly: true }), today, seed };
 }
 
 /** A range of the received log, opened (what an opening thread answers). */

@@ -8,15 +8,14 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { IntakeDb } from '../sqlite-db.js';
-import { hasSodium, openRange, referenceOpener, sodiumOpener, type BoxKey, type OpenedRange, type Opener } from './open.js';
+import { beginRun, hasSodium, openRange, type OpenedRange, type OpeningRun, type RunOptions } from './open.js';
 import type { BeginJob, CopyUnitJob, OpenAnswer, OpenJob, ShareJob } from './open-worker.js';
 import { copyUnit, type CopyJob } from './roots.js';
 import type { Hash } from '../../log/merkle.js';
 
 const WORKER_URL = new URL('./open-worker.js', import.meta.url);
 
-export type { OpenedRange } from './open.js';
+export type { OpenedRange, RunOptions } from './open.js';
 
 /**
  * Opens ranges of the received log; `open` resolves in any order, but each with its own range's
@@ -54,22 +53,14 @@ export interface PoolOptions {
   readonly threads?: number;
 }
 
-/** What {@link OpenPool.begin} gives the threads. */
-export interface RunOptions {
-  readonly keys: readonly BoxKey[];
-  /** `YYYY-MM-DD`, the opening day (spec 2's date rule). */
-  readonly today: string;
-  readonly seed: number;
-}
-
 function inlinePool(opts: PoolOptions): OpenPool {
-  let run: { open: Opener; db: IntakeDb; today: string; seed: number } | undefined;
+  let run: OpeningRun | undefined;
   let buffers: readonly Uint8Array[] = [];
   return {
     threads: 0,
     opener: hasSodium() ? 'libsodium' : 'tweetnacl',
-    begin({ keys, today, seed }) {
-      run = { open: sodiumOpener(keys) ?? referenceOpener(keys), db: new IntakeDb(opts.db, { readonly: true }), today, seed };
+    begin(r) {
+      run = beginRun(opts.db, r);
     },
     async open(from, count) {
       if (!run) throw new Error('tally pool: a range before the run began');

@@ -18,6 +18,7 @@
  * files written before are read with {@link recordFromV2}.
  */
 import { hashBytes } from './hash-index.js';
+import { sameBytes } from './record-store.js';
 import type { OpenedStatement } from './open.js';
 
 /** The layout version of {@link formatRecord}'s records (journal chunks say `"r":3`). */
@@ -156,9 +157,6 @@ function putCount(out: Uint8Array, at: number, n: number): number {
   return putText(out, at, String(n));
 }
 
-/** Where the record's counted entry ends (the tab after it). */
-const lineEnd = (r: string): number => r.indexOf('\t', TAG_END);
-
 /** The statement a record holds (names only when the record has them, sorted). */
 export function parseRecord(r: string): OpenedStatement {
   const f = r.split('\t');
@@ -206,35 +204,30 @@ export function recordFromV2(r: string): string {
 }
 
 /**
- * Where a record's likely-duplicate key lies: its region [start, end), and where its tail (date
- * and names) starts; undefined for a record without names.
+ * The key of likely duplicates of the record at `b[start, end)` (UTF-8), as [region,
+ * `<date>\t<names sorted>`]; undefined for a record without names.
  */
-function likelyBounds(r: string): [regionAt: number, regionEnd: number, tailAt: number] | undefined {
-  const end = lineEnd(r);
-  const s = r.lastIndexOf(' sector=', end);
-  // channel, realNames and group follow the entry; the date the fourth tab from it.
-  let at = end;
-  for (let n = 2; n <= 4; n++) at = r.indexOf('\t', at + 1);
-  // date (10 characters), then names: without names there is no tab after the date.
-  return r.length > at + 11 ? [r.lastIndexOf(' region=', s) + 8, s, at + 1] : undefined;
+export function likelyKeyAt(b: Uint8Array, start: number, end: number): [region: string, tail: string] | undefined {
+  const k = likelyBoundsAt(b, start, end);
+  const text = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+  return k && [text.toString('latin1', k[0], k[1]), text.toString('utf8', k[2], end)];
+}
+
+/** {@link likelyKeyAt} of a record given as a string. */
+export function likelyKey(r: string): [region: string, tail: string] | undefined {
+  const b = Buffer.from(r);
+  return likelyKeyAt(b, 0, b.length);
 }
 
 /**
- * The key of likely duplicates of a record with names, as [region, `<date>\t<names sorted>`];
- * undefined for a record without names.
+ * Whether the records at `a[aStart, aEnd)` and `b[bStart, bEnd)` both have names and the same
+ * likely-duplicate key (region, date and names), compared as bytes.
  */
-export function likelyKey(r: string): [region: string, tail: string] | undefined {
-  const b = likelyBounds(r);
-  return b && [r.slice(b[0], b[1]), r.slice(b[2])];
-}
-
-
-/** Whether two records with names have the same likely-duplicate key (region, date and names). */
-export function sameLikely(a: string, b: string): boolean {
-  const x = likelyBounds(a);
-  const y = likelyBounds(b);
-  if (!x || !y || x[1] - x[0] !== y[1] - y[0] || a.length - x[2] !== b.length - y[2]) return false;
-  return a.slice(x[0], x[1]) === b.slice(y[0], y[1]) && a.endsWith(b.slice(y[2]));
+export function sameLikelyAt(a: Uint8Array, aStart: number, aEnd: number, b: Uint8Array, bStart: number, bEnd: number): boolean {
+  const x = likelyBoundsAt(a, aStart, aEnd);
+  const y = likelyBoundsAt(b, bStart, bEnd);
+  if (!x || !y || x[1] - x[0] !== y[1] - y[0] || aEnd - x[2] !== bEnd - y[2]) return false;
+  return sameBytes(a, x[0], b, y[0], x[1] - x[0]) && sameBytes(a, x[2], b, y[2], aEnd - x[2]);
 }
 
 /** Hashes a record carries across threads (`hash-index.ts`): of its id, its tag and its likely key. */

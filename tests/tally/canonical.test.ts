@@ -7,7 +7,11 @@
  * surrogates, bad UTF-8, limits) and truncations of them.
  */
 import { describe, expect, it } from 'vitest';
-import { canonicalMaxDate, parseCanonical } from '../../src/center/tally/canonical.js';
+import { CanonicalView, canonicalMaxDate, nfcQuick, parseCanonical, scanCanonical, SLOW } from '../../src/center/tally/canonical.js';
+import { canonicalRecordRoom, writeCanonicalRecord } from '../../src/center/tally/canonical-record.js';
+import { openForTally } from '../../src/center/tally/open.js';
+import { formatRecord } from '../../src/center/tally/record.js';
+import { Sums } from '../../src/center/tally/sums.js';
 import { addDays } from '../../src/statement/checks.js';
 import { parseStatement, serializeStatement } from '../../src/statement/codec.js';
 import { COUNTRY_CODES, PROVINCE_CODES } from '../../src/statement/regions.js';
@@ -41,11 +45,29 @@ const POOLS: ReadonlyArray<(rand: Rand) => string> = [
   (r) => pick(r, ['\u2028', '\u2029', '\ufeff', '\u200d', '\ufffd', '\uf900', '\u3000', '\u00ad']),
 ];
 
+/**
+ * Pools of characters `nfcQuick` clears (one a range, and the ASCII that needs escapes): names and
+ * texts of these are written by the record writer without the strict path, astral and U+E000..
+ * characters included (they sort differently in UTF-8 and UTF-16).
+ */
+const QUICK_POOLS: ReadonlyArray<(rand: Rand) => string> = [
+  (r) => String.fromCharCode(0x20 + int(r, 0x5f)),
+  (r) => pick(r, ['"', '\\']),
+  (r) => String.fromCodePoint(0x4e00 + int(r, 0x5200)),
+  (r) => String.fromCodePoint(0xa0 + int(r, 0x250)), // Latin-1 supplement to U+02FF
+  (r) => String.fromCodePoint(0x3000 + int(r, 0x2a)), // CJK punctuation
+  (r) => String.fromCodePoint(0x3400 + int(r, 0x19c0)), // extension A
+  (r) => String.fromCodePoint(0xac00 + int(r, 0x2ba4)), // Hangul syllables
+  (r) => String.fromCodePoint(0xe000 + int(r, 0x1900)), // private use
+  (r) => String.fromCodePoint(0xff01 + int(r, 0x5e)), // fullwidth ASCII
+  (r) => String.fromCodePoint(0x20000 + int(r, 0xa6e0)), // extension B (astral)
+];
+
 /** Random free text of up to `max` code points before NFC (serializeStatement normalises). */
-function freeText(rand: Rand, min: number, max: number, newline: boolean): string {
+function freeText(rand: Rand, min: number, max: number, newline: boolean, pools = POOLS): string {
   const n = min + int(rand, max - min + 1);
   let s = '';
-  for (let k = 0; k < n; k++) s += newline && rand() < 0.05 ? '\n' : pick(rand, POOLS)(rand);
+  for (let k = 0; k < n; k++) s += newline && rand() < 0.05 ? '\n' : pick(rand, pools)(rand);
   // Normalising can merge code points: keep the limits of spec 2 after it.
   let out = s.normalize('NFC');
   while (Array.from(out).length > max) out = Array.from(out).slice(0, max).join('').normalize('NFC');
@@ -57,9 +79,9 @@ function orgs(rand: Rand): Org[] {
   return all.slice(0, 1 + int(rand, all.length));
 }
 
-function person(rand: Rand): Person {
+function person(rand: Rand, pools = POOLS): Person {
   const r = rand();
-  const name = r < 0.4 ? freeText(rand, 1, 4, false).replace(/^$/, '张') : r < 0.9 ? freeText(rand, 1, 12, false) : freeText(rand, 60, LIMITS.name, false);
+  const name = r < 0.4 ? freeText(rand, 1, 4, false, pools).replace(/^$/, '张') : r < 0.9 ? freeText(rand, 1, 12, false, pools) : freeText(rand, 60, LIMITS.name, false, pools);
   const p = rand();
   return p < 0.4 ? { name, orgs: orgs(rand) } : { name, realName: p < 0.7, orgs: orgs(rand) };
 }
@@ -73,10 +95,10 @@ function date(rand: Rand): string {
 }
 
 /** A valid statement (once serialised), with every optional field sometimes present. */
-function randomStatement(rand: Rand): Statement {
+function randomStatement(rand: Rand, pools = POOLS): Statement {
   const r = rand();
   const n = r < 0.7 ? 1 : r < 0.9 ? 2 + int(rand, 4) : r < 0.98 ? 6 + int(rand, 30) : LIMITS.people - int(rand, 3);
-  const st: Obj = { v: 1, kind: 'withdrawal', id: hex(rand, 32), tagKey: tagKey(rand), people: Array.from({ length: n }, () => person(rand)) };
+  const st: Obj = { v: 1, kind: 'withdrawal', id: hex(rand, 32), tagKey: tagKey(rand), people: Array.from({ length: n }, () => person(rand, pools)) };
   if (rand() < 0.2) {
     const parts = rand() < 0.1 ? Number.MAX_SAFE_INTEGER - int(rand, 2) : 1 + int(rand, 20);
     st.group = { id: hex(rand, 32), part: rand() < 0.3 ? parts : 1 + int(rand, Math.min(parts, 1000)), parts };
@@ -84,12 +106,12 @@ function randomStatement(rand: Rand): Statement {
   const cn = rand() < 0.6;
   const country = cn ? 'CN' : rand() < 0.5 ? pick(rand, ['HK', 'MO', 'TW']) : pick(rand, COUNTRY_CODES.filter((c) => c !== 'CN'));
   const region: Obj = cn ? { country, province: pick(rand, PROVINCE_CODES) } : { country };
-  if (rand() < 0.3) region.city = freeText(rand, 0, rand() < 0.1 ? LIMITS.city : 8, false);
+  if (rand() < 0.3) region.city = freeText(rand, 0, rand() < 0.1 ? LIMITS.city : 8, false, pools);
   st.region = region;
   if (rand() < 0.5) st.sector = pick(rand, SECTORS);
   st.channel = pick(rand, CHANNELS);
   st.date = date(rand);
-  if (rand() < 0.3) st.text = rand() < 0.03 ? freeText(rand, LIMITS.text - 20, LIMITS.text, true) : freeText(rand, 0, 80, true);
+  if (rand() < 0.3) st.text = rand() < 0.03 ? freeText(rand, LIMITS.text - 20, LIMITS.text, true, pools) : freeText(rand, 0, 80, true, pools);
   if (rand() < 0.3) st.publish = rand() < 0.5;
   if (rand() < 0.2) st.lang = pick(rand, ['zh-CN', 'en', 'zh-Hant-TW', 'ug', 'bo', 'yue', 'zh', 'en-GB']);
   return st as unknown as Statement;
@@ -115,8 +137,46 @@ function agree(bytes: Uint8Array, label: string): boolean {
   const canonical = strict !== undefined && Buffer.from(strict).equals(bytes);
   if (got !== undefined) expect(JSON.stringify(got), label).toBe(strict);
   expect(got !== undefined, `${label}: ${Buffer.from(bytes).toString('utf8').slice(0, 300)}`).toBe(canonical);
+  recordsAgree(bytes, got !== undefined, label);
   return got !== undefined;
 }
+
+/** How many inputs the record writer wrote, and how many valid ones it left to the strict path. */
+const written = { records: 0, left: 0 };
+
+/**
+ * The tally's record writer (canonical-record.ts) against the record of the statement the strict
+ * path reads (open.ts `openForTally`, record.ts `formatRecord`): it writes one exactly for valid
+ * canonical statements without a text that needs its NFC checked on the string, then the same
+ * bytes, with and without names, and the same sums.
+ */
+function recordsAgree(bytes: Uint8Array, valid: boolean, label: string): void {
+  const view = scanCanonical(bytes, MAX, reused);
+  const out = new Uint8Array(canonicalRecordRoom(bytes) + 7).fill(0xee);
+  const end = view ? writeCanonicalRecord(bytes, view, out, 7, true) : -1;
+  if (end < 0) {
+    if (valid) {
+      expect(view!.flags & SLOW, label).toBe(SLOW);
+      written.left++;
+    }
+    return;
+  }
+  expect(valid, label).toBe(true);
+  written.records++;
+  const r = openForTally(Uint8Array.from(bytes), (e) => e, TODAY, true);
+  if (!r.ok) throw new Error(`${label}: the strict path refused a statement the scanner read`);
+  expect(Buffer.from(out.subarray(7, end)).toString('utf8'), label).toBe(formatRecord(r.statement));
+  const bare = new Uint8Array(out.length);
+  const bareEnd = writeCanonicalRecord(bytes, view!, bare, 0, false);
+  expect(Buffer.from(bare.subarray(0, bareEnd)).toString('utf8'), label).toBe(formatRecord({ ...r.statement, names: undefined }));
+  const [a, b] = [new Sums(), new Sums()];
+  a.addView(view!, view!.groupAt >= 0 ? r.statement.group!.split(' ')[0] : undefined);
+  b.add(r.statement);
+  expect(a.data(), label).toEqual(b.data());
+}
+
+/** One view for every scan, as an opening thread has: nothing of an earlier statement may leak into the next. */
+const reused = new CanonicalView();
 
 /** The valid corpus shared by the tests below (seeded). */
 const corpus: Uint8Array[] = (() => {
@@ -148,6 +208,9 @@ describe('parseCanonical: valid canonical statements', () => {
     }
     // The generator really varies what the scanner reads.
     for (const [k, n] of Object.entries(seen)) expect(n, k).toBeGreaterThan(20);
+    // The record writer wrote some, and left others (texts whose NFC needs the string) to the strict path.
+    expect(written.records).toBeGreaterThan(100);
+    expect(written.left).toBeGreaterThan(1000);
   });
 
   it('accepts the bounds: 64-code-point names of astral characters, 4000-code-point text, the last day, part = parts', () => {
@@ -162,6 +225,47 @@ describe('parseCanonical: valid canonical statements', () => {
       { ...base, people: Array.from({ length: LIMITS.people }, (_, i) => ({ name: `王${i}`, orgs: ['CCP'] as Org[] })) },
     ];
     for (const st of cases) expect(agree(serializeStatement(st, { today: TODAY }), 'bound')).toBe(true);
+  });
+});
+
+describe('the record writer (canonical-record.ts)', () => {
+  it('writes the record and sums of 1000 statements of characters nfcQuick clears, as the strict path does', () => {
+    const rand = seeded(20261201);
+    const before = written.records;
+    let large = 0;
+    for (let k = 0; k < 1000; k++) {
+      const st = randomStatement(rand, QUICK_POOLS);
+      large += Number(st.people.length > 16);
+      expect(agree(serializeStatement(st, { today: TODAY }), `quick ${k}`)).toBe(true);
+    }
+    expect(written.records - before).toBe(1000);
+    expect(large).toBeGreaterThan(20);
+  });
+
+  it('sorts names as JavaScript sorts strings: shared prefixes, escapes, astral before U+E000..U+FFFF', () => {
+    const names = ['王小明', '王小明2', '王小', '\u{20000}a', '\ue000', '\uff01', '\u{2a6d0}', 'a"b', 'a\\b', 'a', 'ab', '\u00e9', '한국', '\u3001x'];
+    const base = randomStatement(seeded(5), QUICK_POOLS);
+    for (const n of [2, 5, 14, 17, 40, LIMITS.people]) {
+      const rand = seeded(n);
+      const people = Array.from({ length: n }, (_, i) => ({ name: pick(rand, names) + (rand() < 0.5 ? '' : pick(rand, names)) + (i % 3 === 0 ? '' : String(i % 7)), orgs: ['CCP'] as Org[] }));
+      expect(agree(serializeStatement({ ...base, people }, { today: TODAY }), `${n} names`)).toBe(true);
+    }
+  });
+
+  it('nfcQuick clears only characters that leave NFC certain, alone and in pairs', () => {
+    const ranges = [[0x20, 0x2ff], [0x3000, 0x3029], [0x3030, 0x303f], [0x3400, 0x4dbf], [0x4e00, 0x9fff], [0xac00, 0xd7a3], [0xe000, 0xf8ff], [0xff01, 0xff5e], [0x20000, 0x2a6df]] as const;
+    const quick: string[] = [];
+    for (const [a, b] of ranges) for (let c = a; c <= b; c++) quick.push(String.fromCodePoint(c));
+    expect(quick.every((c) => nfcQuick(c.codePointAt(0)!))).toBe(true);
+    // Just outside each range (and the tone marks between the punctuation), not cleared.
+    for (const c of [0x300, 0x2fff, 0x302a, 0x302f, 0x3040, 0x33ff, 0x4dc0, 0xa000, 0xabff, 0xd7a4, 0xdfff, 0xf900, 0xff00, 0xff5f, 0x1ffff, 0x2a6e0]) expect(nfcQuick(c), c.toString(16)).toBe(false);
+    const partners = [...quick.filter((_, i) => i % 4099 === 0), 'a', 'e', '\u00e9', '\u3002', '\uac00', '\uff0c', '\ue000', '\u{20000}'];
+    const changed: string[] = [];
+    for (const c of quick) {
+      if (c.normalize('NFC') !== c) changed.push(c);
+      for (const x of partners) if (`${x}${c}`.normalize('NFC') !== `${x}${c}` || `${c}${x}`.normalize('NFC') !== `${c}${x}`) changed.push(`${x}${c}`);
+    }
+    expect(changed).toEqual([]);
   });
 });
 

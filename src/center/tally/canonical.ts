@@ -20,8 +20,9 @@
  */
 import { Buffer } from 'node:buffer';
 import { addDays, isIsoDate, isLanguageTag, isNfc, isWellFormed } from '../../statement/checks.js';
+import { isoWeek } from '../../statement/counted.js';
 import { COUNTRY_CODES, isCountryCode, isProvinceCode, PROVINCE_CODES } from '../../statement/regions.js';
-import { CHANNELS, LIMITS, ORGS, SECTORS, type Channel, type CountryCode, type Group, type Org, type Person, type ProvinceCode, type Region, type Sector, type Statement } from '../../statement/types.js';
+import { CHANNELS, LIMITS, ORGS, SECTORS, type Channel, type CountryCode, type Org, type Person, type ProvinceCode, type Region, type Sector, type Statement } from '../../statement/types.js';
 
 /**
  * The latest `date` a statement opened on `today` may have (spec 2: the day of opening + 1), as
@@ -40,11 +41,148 @@ export function canonicalMaxDate(today: string): string {
  * @param maxDate the latest allowed `date`: {@link canonicalMaxDate} of the day of opening
  */
 export function parseCanonical(json: Uint8Array, maxDate: string): Statement | undefined {
+  const view = scanCanonical(json, maxDate, new CanonicalView());
+  if (!view) return undefined;
   try {
-    return new Scanner(json, maxDate).statement();
+    return statementOf(json, view);
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Scans `json` into `view` (reused: nothing of an earlier scan is left that this one reads) when
+ * its bytes are a canonical statement that is valid but perhaps for NFC: a free text whose flags
+ * have {@link SLOW} is NFC only if its decoded string is (`statementOf` checks it; the tally's
+ * record writer leaves such statements to the strict path). Else undefined. Never throws.
+ */
+export function scanCanonical(json: Uint8Array, maxDate: string, view: CanonicalView): CanonicalView | undefined {
+  try {
+    new Scanner(json, maxDate, view).statement();
+    return view;
+  } catch {
+    return undefined;
+  }
+}
+
+/** What every canonical statement starts with; its id's 32 hex digits follow. */
+const HEAD = '{"v":1,"kind":"withdrawal","id":"';
+/** Where the id's 32 hex digits start, and the tag key's 44 characters (after `","tagKey":"`). */
+export const ID_AT = HEAD.length;
+export const TAG_KEY_AT = ID_AT + 33 + ',"tagKey":"'.length;
+
+/** A free text holds an escape (`\"`, `\\` or `\n`). */
+export const ESCAPED = 1;
+/** A free text holds characters of more than one byte. */
+export const WIDE = 2;
+/** A free text holds a character that {@link nfcQuick} does not clear: whether it is NFC needs the string. */
+export const SLOW = 4;
+
+/** Values a person takes in {@link CanonicalView.persons}: where the name starts and ends, its flags, realName, orgs. */
+export const PERSON = 5;
+export const P_NAME = 0;
+export const P_NAME_END = 1;
+export const P_FLAGS = 2;
+/** -1 when absent, else 0 (false) or 1 (true). */
+export const P_REAL = 3;
+/** Each org's index in ORGS + 1, in base 4, the first org lowest. */
+export const P_ORGS = 4;
+
+/** A day a statement may be dated (memoised: a tally sees a few thousand). */
+export interface Day {
+  /** `YYYY-MM-DD` */
+  readonly date: string;
+  /** Its ISO week, `%G-W%V` (src/statement/counted.ts `isoWeek`). */
+  readonly week: string;
+  /** The week as a number in week order, (year * 100 + week). */
+  readonly weekCode: number;
+}
+
+/**
+ * What a scan of a canonical statement found: positions of its values in the bytes, and the values
+ * that are one of a list (codes, enums) as the list's own strings. Free texts (names, city, text)
+ * are positions and flags: the tally writes them by copying their bytes, without strings.
+ */
+export class CanonicalView {
+  people = 0;
+  /** People in each organisation, and people who gave their real name. */
+  ccp = 0;
+  cyl = 0;
+  cyp = 0;
+  realNames = 0;
+  /** {@link PERSON} values a person. */
+  readonly persons = new Int32Array(LIMITS.people * PERSON);
+  /** Where the group's id starts, -1 without a group. */
+  groupAt = -1;
+  part = 0;
+  parts = 0;
+  country = '';
+  province: string | undefined = undefined;
+  /** `CN-<province>` or the country (spec 8's region), and its index in {@link REGIONS}. */
+  region = '';
+  regionIndex = 0;
+  /** The city's start and end, -1 without a city. */
+  cityAt = -1;
+  cityEnd = 0;
+  cityFlags = 0;
+  sector: string | undefined = undefined;
+  /** The sector's index in SECTORS + 1, 0 without a sector. */
+  sectorIndex = 0;
+  channel = '';
+  day: Day = { date: '', week: '', weekCode: 0 };
+  /** The text's start and end, -1 without a text. */
+  textAt = -1;
+  textEnd = 0;
+  textFlags = 0;
+  /** -1 when absent, else 0 (false) or 1 (true). */
+  publish = -1;
+  lang: string | undefined = undefined;
+  /** The flags of every free text, or'd. */
+  flags = 0;
+}
+
+/** Every region of spec 8 (`CN-<province>` and the countries), by {@link CanonicalView.regionIndex}. */
+export const REGIONS: readonly string[] = [...COUNTRY_CODES, ...PROVINCE_CODES.map((p) => `CN-${p}`)];
+
+/**
+ * The statement a scan of `json` found (as the strict path reads it). Throws NOT_CANONICAL when a
+ * {@link SLOW} text's decoded string is not NFC (the statement is then invalid).
+ */
+function statementOf(b: Uint8Array, v: CanonicalView): Statement {
+  const id = latin1(b, ID_AT, ID_AT + 32);
+  const tagKey = latin1(b, TAG_KEY_AT, TAG_KEY_AT + 44);
+  const people: Person[] = [];
+  const p = v.persons;
+  for (let k = 0; k < v.people * PERSON; k += PERSON) {
+    const name = textOf(b, p[k + P_NAME]!, p[k + P_NAME_END]!, p[k + P_FLAGS]!);
+    const orgs: Org[] = [];
+    for (let code = p[k + P_ORGS]!; code > 0; code >>= 2) orgs.push(ORGS[(code & 3) - 1]!);
+    const real = p[k + P_REAL]!;
+    people.push(real < 0 ? { name, orgs } : { name, realName: real === 1, orgs });
+  }
+  const st = { v: 1, kind: 'withdrawal', id, tagKey, people } as Statement;
+  if (v.groupAt >= 0) st.group = { id: latin1(b, v.groupAt, v.groupAt + 32), part: v.part, parts: v.parts };
+  const region: Region = { country: v.country as CountryCode };
+  if (v.province !== undefined) region.province = v.province as ProvinceCode;
+  if (v.cityAt >= 0) region.city = textOf(b, v.cityAt, v.cityEnd, v.cityFlags);
+  st.region = region;
+  if (v.sector !== undefined) st.sector = v.sector as Sector;
+  st.channel = v.channel as Channel;
+  st.date = v.day.date;
+  if (v.textAt >= 0) st.text = textOf(b, v.textAt, v.textEnd, v.textFlags);
+  if (v.publish >= 0) st.publish = v.publish === 1;
+  if (v.lang !== undefined) st.lang = v.lang;
+  return st;
+}
+
+/** A scanned free text's string (see {@link Scanner.text}); NOT_CANONICAL when it is not NFC. */
+function textOf(b: Uint8Array, start: number, end: number, flags: number): string {
+  if (flags === 0) return latin1(b, start, end);
+  let s = Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8', start, end);
+  // The only escapes a scanned text holds (unescape), each read left to right.
+  if (flags & ESCAPED) s = s.replace(/\\(["\\n])/g, (_, c: string) => (c === 'n' ? '\n' : c));
+  if (flags & SLOW && !(isWellFormed(s) && isNfc(s))) fail();
+  return s;
 }
 
 /** Thrown (one instance: no stack captured per use) when the bytes are not a canonical valid statement. */
@@ -75,10 +213,18 @@ function ascii(s: string): Lit {
 interface Word {
   readonly lit: Lit;
   readonly value: string;
+  /** Its index in the list. */
+  readonly index: number;
 }
 
 function words(values: readonly string[]): readonly Word[] {
-  return values.map((value) => ({ lit: ascii(`${value}"`), value }));
+  return values.map((value, index) => ({ lit: ascii(`${value}"`), value, index }));
+}
+
+/** A value of a code table: the list's own string and its index there. */
+interface Code {
+  readonly value: string;
+  readonly index: number;
 }
 
 /**
@@ -86,18 +232,19 @@ function words(values: readonly string[]): readonly Word[] {
  * little-endian base-256 number, so that matching one is a scan and a lookup, without a string.
  * Values are printable ASCII other than `"` and `\`, whose bytes are never 0, so no two share a key.
  */
-function codeTable(values: readonly string[], valid: (v: string) => boolean): ReadonlyMap<number, string> {
-  const table = new Map<number, string>();
-  for (const v of values) {
+function codeTable(values: readonly string[], valid: (v: string) => boolean): ReadonlyMap<number, Code> {
+  const table = new Map<number, Code>();
+  for (const [index, v] of values.entries()) {
     if (v.length > 6 || !/^[\x20-\x7e]*$/.test(v) || v.includes('"') || v.includes('\\') || !valid(v)) continue;
     let key = 0;
     for (let j = v.length - 1; j >= 0; j--) key = key * 256 + v.charCodeAt(j);
-    table.set(key, v);
+    table.set(key, { value: v, index });
   }
   return table;
 }
 
 const ORG_CODES = codeTable(ORGS, () => true);
+if (ORGS.join() !== 'CCP,CYL,CYP') throw new Error('canonical.ts counts ORGS as CCP, CYL, CYP');
 const COUNTRY_CODES_BY_KEY = codeTable(COUNTRY_CODES, isCountryCode);
 const PROVINCE_CODES_BY_KEY = codeTable(PROVINCE_CODES, isProvinceCode);
 const SECTOR_WORDS = words(SECTORS);
@@ -105,7 +252,7 @@ const CHANNEL_WORDS = words(CHANNELS);
 
 /** The keys and punctuation between values, in canonical order. */
 const K = {
-  head: ascii('{"v":1,"kind":"withdrawal","id":"'),
+  head: ascii(HEAD),
   tagKey: ascii(',"tagKey":"'),
   people: ascii(',"people":['),
   name: ascii('{"name":"'),
@@ -129,7 +276,7 @@ const K = {
 } as const;
 
 /** Base64 digit values by byte (`A-Z a-z 0-9 + /`), -1 for other bytes: checks.ts `isTagKey`, inline. */
-const BASE64 = Int8Array.from({ length: 256 }, (_, c) => {
+export const BASE64 = Int8Array.from({ length: 256 }, (_, c) => {
   const k = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'.indexOf(String.fromCharCode(c));
   return c < 128 ? k : -1;
 });
@@ -141,8 +288,9 @@ const BASE64 = Int8Array.from({ length: 256 }, (_, c) => {
  */
 const MEMO_MAX = 20_000;
 const MEMO_KEY_MAX = 64;
-const dateMemo = new Map<string, boolean>();
 const langMemo = new Map<string, boolean>();
+/** Days by `YYYYMMDD` as a number; null for one that is not a date. */
+const dayMemo = new Map<number, Day | null>();
 
 function memo(cache: Map<string, boolean>, key: string, check: (s: string) => boolean): boolean {
   if (key.length > MEMO_KEY_MAX) return check(key);
@@ -154,13 +302,37 @@ function memo(cache: Map<string, boolean>, key: string, check: (s: string) => bo
   return ok;
 }
 
+/** The day `YYYY-MM-DD` whose digits read as the number `key` (YYYYMMDD), or null when isIsoDate refuses it. */
+function dayOf(b: Uint8Array, at: number, key: number): Day | null {
+  let day = dayMemo.get(key);
+  if (day === undefined) {
+    const date = latin1(b, at, at + 10);
+    const week = isIsoDate(date) ? isoWeek(date) : undefined;
+    day = week === undefined ? null : { date, week, weekCode: Number(week.slice(0, 4)) * 100 + Number(week.slice(6)) };
+    if (dayMemo.size < MEMO_MAX) dayMemo.set(key, day);
+  }
+  return day;
+}
+
+/** `YYYY-MM-DD` as the number YYYYMMDD (dates compare as these numbers do). */
+const dateKey = (d: string): number => Number(d.slice(0, 4) + d.slice(5, 7) + d.slice(8, 10));
+const FIRST_DATE_KEY = dateKey(LIMITS.firstDate);
+
 /**
- * Whether a code point leaves NFC certain without normalising: below U+0300 (nothing there
- * decomposes or combines) or a CJK Unified Ideograph U+4E00..U+9FFF (NFC_Quick_Check=Yes,
- * combining class 0, in no composition pair). A string with any other goes to `isNfc`.
+ * Whether a code point leaves NFC certain without normalising: Unicode's NFC quick check says a
+ * string is NFC when every character has NFC_Quick_Check=Yes and combining class 0, and these
+ * ranges have both: below U+0300; CJK symbols and punctuation U+3000..U+3029 and U+3030..U+303F
+ * (not the tone marks between); CJK Unified Ideographs, extension A U+3400..U+4DBF, U+4E00..U+9FFF
+ * and extension B U+20000..U+2A6DF; Hangul syllables U+AC00..U+D7A3; private use U+E000..U+F8FF;
+ * fullwidth ASCII U+FF01..U+FF5E (tests/tally/canonical.test.ts checks each, and pairs of them). A
+ * string with any other character goes to `isNfc`.
  */
-function nfcQuick(c: number): boolean {
-  return c < 0x300 || (c >= 0x4e00 && c <= 0x9fff);
+export function nfcQuick(c: number): boolean {
+  if (c < 0x300) return true;
+  if (c < 0x3000) return false;
+  if (c <= 0x9fff) return c >= 0x4e00 || (c >= 0x3400 && c <= 0x4dbf) || c <= 0x3029 || (c >= 0x3030 && c <= 0x303f);
+  if (c < 0x10000) return (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xe000 && c <= 0xf8ff) || (c >= 0xff01 && c <= 0xff5e);
+  return c >= 0x20000 && c <= 0x2a6df;
 }
 
 /** A UTF-8 continuation byte (false for `undefined` past the end). */
@@ -174,138 +346,195 @@ function isTrail(c: number): boolean {
  */
 const latin1Slice = (Buffer.prototype as unknown as { latin1Slice?: (this: Uint8Array, start: number, end: number) => string }).latin1Slice;
 
-/** `b[start..end)` as a new string of one char per byte. */
-function latin1(b: Uint8Array, start: number, end: number): string {
+/** `b[start..end)` as a new string of one char per byte (never a view of a larger string). */
+export function latin1(b: Uint8Array, start: number, end: number): string {
   if (typeof latin1Slice === 'function') return latin1Slice.call(b, start, end);
   return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('latin1', start, end);
 }
 
 /**
- * V8 makes a substring of 13 or more chars a view that keeps the whole string alive: values the
- * tally keeps (ids, names) must not pin the statement's plaintext, so longer ones are copied.
- */
-const SLICE_MAX = 12;
-
-/**
- * Reads one canonical statement from its bytes, failing (throwing NOT_CANONICAL) at the first
- * byte that differs. ASCII values are sliced from `s`, the bytes as latin1; free text is decoded
- * from the bytes, which also checks that they are well-formed UTF-8.
+ * Reads one canonical statement from its bytes into a view, failing (throwing NOT_CANONICAL) at the
+ * first byte that differs. Makes no string but for a date or language tag not seen before.
  */
 class Scanner {
   private i = 0;
-  private readonly s: string;
   private readonly d: DataView;
+  /** Where the last free text read starts and ends (its closing quote). */
+  private start = 0;
+  private end = 0;
   constructor(
     private readonly b: Uint8Array,
     private readonly maxDate: string,
+    private readonly v: CanonicalView,
   ) {
-    this.s = latin1(b, 0, b.length);
     this.d = new DataView(b.buffer, b.byteOffset, b.byteLength);
   }
 
-  /** The ASCII bytes `[start, end)` as a string that does not refer to `s`. */
-  private str(start: number, end: number): string {
-    return end - start <= SLICE_MAX ? this.s.slice(start, end) : latin1(this.b, start, end);
-  }
-
-  statement(): Statement {
+  statement(): void {
+    const v = this.v;
+    v.flags = 0;
     this.lit(K.head);
-    const id = this.hex32();
+    this.hex32();
     this.lit(K.tagKey);
-    const tagKey = this.tagKey();
+    this.tagKey();
     this.lit(K.people);
-    const people = this.people();
-    const st = { v: 1, kind: 'withdrawal', id, tagKey, people } as Statement;
-    if (this.opt(K.group)) st.group = this.group();
+    this.people();
+    v.groupAt = -1;
+    if (this.opt(K.group)) this.group();
     this.lit(K.region);
-    st.region = this.region();
-    if (this.opt(K.sector)) st.sector = this.oneOf(SECTOR_WORDS) as Sector;
+    this.region();
+    v.sector = undefined;
+    v.sectorIndex = 0;
+    if (this.opt(K.sector)) {
+      const w = this.oneOf(SECTOR_WORDS);
+      v.sector = w.value;
+      v.sectorIndex = w.index + 1;
+    }
     this.lit(K.channel);
-    st.channel = this.oneOf(CHANNEL_WORDS) as Channel;
+    v.channel = this.oneOf(CHANNEL_WORDS).value;
     this.lit(K.date);
-    st.date = this.date();
-    if (this.opt(K.text)) st.text = this.text(0, LIMITS.text, true);
-    if (this.opt(K.publish)) st.publish = this.bool();
-    if (this.opt(K.lang)) st.lang = this.lang();
+    v.day = this.date();
+    v.textAt = -1;
+    if (this.opt(K.text)) {
+      v.textFlags = this.text(0, LIMITS.text, true);
+      v.flags |= v.textFlags;
+      v.textAt = this.start;
+      v.textEnd = this.end;
+    }
+    v.publish = this.opt(K.publish) ? Number(this.bool()) : -1;
+    v.lang = this.opt(K.lang) ? this.lang() : undefined;
     if (this.b[this.i] !== 0x7d || this.i + 1 !== this.b.length) fail(); // `}` and the end
-    return st;
   }
 
   /** After `[`: 1..LIMITS.people persons, then `]`. */
-  private people(): Person[] {
-    const people: Person[] = [];
+  private people(): void {
+    const v = this.v;
+    v.ccp = v.cyl = v.cyp = v.realNames = 0;
+    let n = 0;
     for (;;) {
       this.lit(K.name);
-      people.push(this.person());
-      if (people.length > LIMITS.people) fail();
+      if (n === LIMITS.people) fail();
+      this.person(n * PERSON);
+      n++;
       if (!this.punct(0x2c)) break; // `,`
     }
     this.expect(0x5d); // `]`
-    return people;
+    v.people = n;
   }
 
-  /** After `{"name":"`. */
-  private person(): Person {
-    const name = this.text(1, LIMITS.name, false);
-    const realName = this.opt(K.realName) ? this.bool() : undefined;
+  /** After `{"name":"`: the person's values at persons[at…]. */
+  private person(at: number): void {
+    const p = this.v.persons;
+    const flags = this.text(1, LIMITS.name, false);
+    this.v.flags |= flags;
+    p[at + P_NAME] = this.start;
+    p[at + P_NAME_END] = this.end;
+    p[at + P_FLAGS] = flags;
+    const real = this.opt(K.realName) ? Number(this.bool()) : -1;
+    p[at + P_REAL] = real;
+    if (real === 1) this.v.realNames++;
     this.lit(K.orgs);
-    const orgs = this.orgs();
+    p[at + P_ORGS] = this.orgs();
     this.expect(0x7d); // `}`
-    return realName === undefined ? { name, orgs } : { name, realName, orgs };
   }
 
-  /** After `["`: distinct orgs, then `]`. */
-  private orgs(): Org[] {
-    const orgs: Org[] = [];
-    for (;;) {
-      const org = this.code(ORG_CODES) as Org;
-      if (orgs.includes(org)) fail();
-      orgs.push(org);
+  /** After `["`: distinct orgs, then `]`; their indexes + 1 in base 4, the first lowest. */
+  private orgs(): number {
+    let code = 0;
+    let seen = 0;
+    for (let shift = 0; ; shift += 2) {
+      const org = this.code(ORG_CODES).index;
+      if (seen & (1 << org)) fail();
+      seen |= 1 << org;
+      code |= (org + 1) << shift;
+      // ORGS is CCP, CYL, CYP.
+      if (org === 0) this.v.ccp++;
+      else if (org === 1) this.v.cyl++;
+      else this.v.cyp++;
       if (!this.opt(K.nextOrg)) break;
     }
     this.expect(0x5d); // `]`
-    return orgs;
+    return code;
   }
 
   /** After `{"id":"`; 1 <= part <= parts. */
-  private group(): Group {
-    const id = this.hex32();
+  private group(): void {
+    const v = this.v;
+    v.groupAt = this.i;
+    this.hex32();
     this.lit(K.part);
-    const part = this.integer();
+    v.part = this.integer();
     this.lit(K.parts);
-    const parts = this.integer();
+    v.parts = this.integer();
     this.expect(0x7d); // `}`
-    if (part > parts) fail();
-    return { id, part, parts };
+    if (v.part > v.parts) fail();
   }
 
   /** After `{"country":"`; a province if and only if the country is CN. */
-  private region(): Region {
-    const country = this.code(COUNTRY_CODES_BY_KEY) as CountryCode;
-    const region: Region = { country };
-    if (country === 'CN') {
+  private region(): void {
+    const v = this.v;
+    const country = this.code(COUNTRY_CODES_BY_KEY);
+    v.country = country.value;
+    if (country.value === 'CN') {
       this.lit(K.province);
-      region.province = this.code(PROVINCE_CODES_BY_KEY) as ProvinceCode;
+      const province = this.code(PROVINCE_CODES_BY_KEY);
+      v.province = province.value;
+      v.regionIndex = COUNTRY_CODES.length + province.index;
+    } else {
+      v.province = undefined;
+      v.regionIndex = country.index;
     }
-    if (this.opt(K.city)) region.city = this.text(0, LIMITS.city, false);
+    v.region = REGIONS[v.regionIndex]!;
+    v.cityAt = -1;
+    if (this.opt(K.city)) {
+      v.cityFlags = this.text(0, LIMITS.city, false);
+      v.flags |= v.cityFlags;
+      v.cityAt = this.start;
+      v.cityEnd = this.end;
+    }
     this.expect(0x7d); // `}`
-    return region;
   }
 
-  private date(): string {
-    const d = this.raw();
-    if (d < LIMITS.firstDate || d > this.maxDate || !memo(dateMemo, d, isIsoDate)) fail();
-    return d;
+  /** `YYYY-MM-DD` from LIMITS.firstDate to maxDate, and the closing quote (isIsoDate, memoised). */
+  private date(): Day {
+    const b = this.b;
+    const at = this.i;
+    if (at + 11 > b.length || b[at + 4] !== 0x2d || b[at + 7] !== 0x2d || b[at + 10] !== 0x22) fail();
+    let key = 0;
+    for (let k = 0; k < 10; k++) {
+      if (k === 4 || k === 7) continue;
+      const c = b[at + k]! - 0x30;
+      if (c < 0 || c > 9) fail();
+      key = key * 10 + c;
+    }
+    if (key < FIRST_DATE_KEY || key > this.maxKey()) fail();
+    const day = dayOf(b, at, key);
+    if (day === null) fail();
+    this.i = at + 11;
+    return day;
+  }
+
+  /** {@link dateKey} of maxDate (one day for millions of statements). */
+  private maxKey(): number {
+    if (maxKeyOf.date !== this.maxDate) {
+      maxKeyOf.date = this.maxDate;
+      maxKeyOf.key = dateKey(this.maxDate);
+    }
+    return maxKeyOf.key;
   }
 
   private lang(): string {
-    const tag = this.raw();
+    const start = this.i;
+    const i = this.asciiEnd();
+    if (i < 0) fail();
+    this.i = i + 1;
+    const tag = latin1(this.b, start, i);
     if (!memo(langMemo, tag, isLanguageTag)) fail();
     return tag;
   }
 
   /** 32 lowercase hex digits (checks.ts `isHex32`, inline) and the closing quote. */
-  private hex32(): string {
+  private hex32(): void {
     const b = this.b;
     const start = this.i;
     if (start + 33 > b.length) fail();
@@ -315,14 +544,13 @@ class Scanner {
     }
     if (b[start + 32] !== 0x22) fail();
     this.i = start + 33;
-    return this.str(start, start + 32);
   }
 
   /**
    * checks.ts `isTagKey`, inline: 43 base64 digits, `=` and the closing quote, the last digit's
    * two unused low bits zero (so that 32 bytes have one spelling).
    */
-  private tagKey(): string {
+  private tagKey(): void {
     const b = this.b;
     const start = this.i;
     if (start + 45 > b.length) fail();
@@ -333,11 +561,10 @@ class Scanner {
     }
     if ((last & 3) !== 0 || b[start + 43] !== 0x3d || b[start + 44] !== 0x22) fail();
     this.i = start + 45;
-    return this.str(start, start + 44);
   }
 
   /** One value of `table` (see codeTable) and its closing quote. */
-  private code(table: ReadonlyMap<number, string>): string {
+  private code(table: ReadonlyMap<number, Code>): Code {
     const b = this.b;
     const start = this.i;
     let i = start;
@@ -357,9 +584,9 @@ class Scanner {
     return v;
   }
 
-  /** One of `words` and its closing quote, as the list's own string. */
-  private oneOf(list: readonly Word[]): string {
-    for (const w of list) if (this.opt(w.lit)) return w.value;
+  /** One of `words` and its closing quote. */
+  private oneOf(list: readonly Word[]): Word {
+    for (const w of list) if (this.opt(w.lit)) return w;
     return fail();
   }
 
@@ -417,15 +644,6 @@ class Scanner {
     return n;
   }
 
-  /** The rest of a string of printable ASCII without escapes (ids, codes, dates, tags), and its closing quote. */
-  private raw(): string {
-    const start = this.i;
-    const i = this.asciiEnd();
-    if (i < 0) fail();
-    this.i = i + 1;
-    return this.str(start, i);
-  }
-
   /**
    * The index of the closing quote when the string from here is printable ASCII without escapes;
    * -1 at the first other byte (the caller decides whether that fails).
@@ -441,57 +659,43 @@ class Scanner {
   }
 
   /**
-   * The rest of a free-text string and its closing quote, held to validate.ts `text`: well-formed
-   * UTF-8; escapes only `\"`, `\\` and (with `newline`) `\n`; no control character (Cc); NFC;
-   * `min..max` code points. Printable ASCII without escapes (many aliases) is a slice.
+   * The rest of a free-text string and its closing quote, held to validate.ts `text` but for NFC
+   * where the flags say {@link SLOW}: well-formed UTF-8; escapes only `\"`, `\\` and (with
+   * `newline`) `\n`; no control character (Cc); `min..max` code points. Sets start and end; returns
+   * the text's flags.
    */
-  private text(min: number, max: number, newline: boolean): string {
-    const start = this.i;
-    const i = this.asciiEnd();
-    if (i < 0) return this.decodeText(min, max, newline);
-    if (i - start < min || i - start > max) fail();
-    this.i = i + 1;
-    return this.str(start, i);
-  }
-
-  /** `text` for strings with escapes or multi-byte characters: decodes the UTF-8. */
-  private decodeText(min: number, max: number, newline: boolean): string {
+  private text(min: number, max: number, newline: boolean): number {
     const b = this.b;
-    let i = this.i;
-    let out = '';
+    const start = this.i;
+    let i = start;
     let n = 0;
-    let quick = true;
-    // UTF-16 code units, to String.fromCharCode (in chunks: apply passes them as arguments).
-    let units: number[] = [];
+    let flags = 0;
     for (;;) {
       if (i >= b.length) fail();
-      let c = b[i]!;
+      const c = b[i]!;
       if (c === 0x22) break;
-      if (c === 0x5c) {
-        c = unescape(b[i + 1], newline);
-        i += 2;
-      } else if (c < 0x80) {
-        if (c < 0x20 || c === 0x7f) fail(); // controls: escaped by JSON, or DEL (Cc)
-        i++;
+      if (c < 0x80) {
+        if (c === 0x5c) {
+          unescape(b[i + 1], newline);
+          flags |= ESCAPED;
+          i += 2;
+        } else {
+          if (c < 0x20 || c === 0x7f) fail(); // controls: escaped by JSON, or DEL (Cc)
+          i++;
+        }
       } else {
-        c = this.codePoint(i);
-        i += c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
-        if (c <= 0x9f) fail(); // C1 controls (Cc)
-        if (quick && !nfcQuick(c)) quick = false;
+        const cp = this.codePoint(i);
+        i += cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+        if (cp <= 0x9f) fail(); // C1 controls (Cc)
+        flags |= nfcQuick(cp) ? WIDE : WIDE | SLOW;
       }
       if (++n > max) fail();
-      if (c < 0x10000) units.push(c);
-      else units.push(0xd7c0 + (c >> 10), 0xdc00 + (c & 0x3ff));
-      if (units.length >= 4096) {
-        out += String.fromCharCode.apply(null, units);
-        units = [];
-      }
     }
     if (n < min) fail();
+    this.start = start;
+    this.end = i;
     this.i = i + 1;
-    out += String.fromCharCode.apply(null, units);
-    if (!quick && !(isWellFormed(out) && isNfc(out))) fail();
-    return out;
+    return flags;
   }
 
   /**
@@ -524,9 +728,11 @@ class Scanner {
   }
 }
 
-/** The character of the escape `\` + `e` that a valid canonical statement can hold. */
-function unescape(e: number | undefined, newline: boolean): number {
-  if (e === 0x22 || e === 0x5c) return e;
-  if (e === 0x6e && newline) return 0x0a;
-  return fail();
+/** The last maxDate scanned and its key. */
+const maxKeyOf = { date: '', key: 0 };
+
+/** Checks the escape `\` + `e` that a valid canonical statement can hold (fails on any other). */
+function unescape(e: number | undefined, newline: boolean): void {
+  if (e === 0x22 || e === 0x5c || (e === 0x6e && newline)) return;
+  fail();
 }

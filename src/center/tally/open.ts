@@ -18,8 +18,9 @@ import { EnvelopeError, isEnvelopeError, isSealpostError, type OpenFailure } fro
 import { parseStatement } from '../../statement/codec.js';
 import { countedKeep } from '../../statement/counted.js';
 import type { Statement } from '../../statement/types.js';
-import { canonicalMaxDate, parseCanonical } from './canonical.js';
-import { hash } from 'node:crypto';
+import { CanonicalView, canonicalMaxDate, latin1, parseCanonical, scanCanonical } from './canonical.js';
+import { canonicalRecordRoom, writeCanonicalRecord } from './canonical-record.js';
+import { statementTag } from '../../statement/tag.js';
 import { Sums, type SumsData } from './sums.js';
 import { META, recordMeta, recordRoom, writeRecord } from './record.js';
 
@@ -147,39 +148,13 @@ let day: { today: string; maxDate: string } | undefined;
  * else, valid or not, takes the strict path, so errors and their details are exactly parseStatement's.
  */
 function parseForTally(json: Uint8Array, today: string): Statement {
-  if (day?.today !== today) day = { today, maxDate: canonicalMaxDate(today) };
-  return parseCanonical(json, day.maxDate) ?? parseStatement(json, { today });
+  return parseCanonical(json, maxDateOf(today)) ?? parseStatement(json, { today });
 }
 
-const TAG_DOMAIN = 'sealpost/tag/v1';
-const KEY_AT = TAG_DOMAIN.length;
-const ID_AT = KEY_AT + 32;
-/** domain (15 bytes) || tag key (32) || id (16), rewritten for each statement. */
-const tagInput = Buffer.alloc(ID_AT + 16);
-tagInput.write(TAG_DOMAIN, 0, 'latin1');
-
-/** Standard base64 digit values by character code (-1: not a digit). */
-const B64 = new Int8Array(128).fill(-1);
-for (const [i, ch] of [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'].entries()) B64[ch.charCodeAt(0)] = i;
-const hexDigit = (c: number) => (c <= 57 ? c - 48 : c - 87);
-
-/**
- * src/statement/tag.ts `statementTag` with node:crypto's one-shot SHA-256 to hex (the same bytes,
- * several times faster than the pure-JS one), for a statement already validated: its tagKey is 44
- * characters of canonical standard base64 (32 bytes) and its id 32 lowercase hex digits, decoded
- * here by table (a bench/tally finding: two Buffer.write calls cost more than the hash).
- */
-function tagOf(st: Statement): string {
-  const k = st.tagKey;
-  for (let i = 0, o = KEY_AT; i < 44; i += 4) {
-    const n = (B64[k.charCodeAt(i)]! << 18) | (B64[k.charCodeAt(i + 1)]! << 12) | ((B64[k.charCodeAt(i + 2)]! & 63) << 6) | (B64[k.charCodeAt(i + 3)]! & 63);
-    tagInput[o++] = n >>> 16;
-    if (o < ID_AT) tagInput[o++] = (n >>> 8) & 0xff;
-    if (o < ID_AT) tagInput[o++] = n & 0xff;
-  }
-  const id = st.id;
-  for (let i = 0; i < 16; i++) tagInput[ID_AT + i] = (hexDigit(id.charCodeAt(2 * i)) << 4) | hexDigit(id.charCodeAt(2 * i + 1));
-  return hash('sha256', tagInput, 'hex');
+/** canonicalMaxDate of the opening day (memoised). */
+function maxDateOf(today: string): string {
+  if (day?.today !== today) day = { today, maxDate: canonicalMaxDate(today) };
+  return day.maxDate;
 }
 
 /**
@@ -194,10 +169,24 @@ export function openForTally(envelope: Uint8Array, open: Opener, today: string, 
   try {
     json = open(envelope);
   } catch (err) {
-    const detail = detailOf(err);
-    const reason = isEnvelopeError(err) ? (err as EnvelopeError).tallyReason : 'invalid';
-    return { ok: false, reason, detail };
+    return openFailure(err);
   }
+  try {
+    return openedFrom(json, today, names);
+  } finally {
+    json.fill(0);
+  }
+}
+
+/** An opener's failure as the tally counts it. */
+function openFailure(err: unknown): { readonly ok: false } & OpenRejected {
+  const detail = detailOf(err);
+  const reason = isEnvelopeError(err) ? (err as EnvelopeError).tallyReason : 'invalid';
+  return { ok: false, reason, detail };
+}
+
+/** Validates and summarises an opened statement's JSON (the caller zeroes it). */
+function openedFrom(json: Uint8Array, today: string, names: boolean): OpenResult {
   try {
     const st = parseForTally(json, today);
     const k = countedKeep(st);
@@ -209,7 +198,7 @@ export function openForTally(envelope: Uint8Array, open: Opener, today: string, 
       ok: true,
       statement: {
         id: st.id,
-        tag: tagOf(st),
+        tag: statementTag(st),
         week: k.week,
         people: k.people,
         ccp: k.ccp,
@@ -226,8 +215,6 @@ export function openForTally(envelope: Uint8Array, open: Opener, today: string, 
     };
   } catch (err) {
     return { ok: false, reason: 'invalid', detail: detailOf(err) };
-  } finally {
-    json.fill(0);
   }
 }
 
@@ -272,6 +259,17 @@ export interface OpenedRange {
 /** Where a range's records are written before the answer gets its own copy (reused, grown as needed). */
 let scratch = Buffer.alloc(1 << 16);
 
+/** Grows the scratch to at least `size` bytes, keeping its first `kept`. */
+function room(size: number, kept: number): void {
+  if (size <= scratch.length) return;
+  const grown = Buffer.alloc(Math.max(2 * scratch.length, size));
+  scratch.copy(grown, 0, 0, kept);
+  scratch = grown;
+}
+
+/** The scanner's view of the statement being opened (one a thread). */
+const view = new CanonicalView();
+
 /**
  * Opens received entries [from, from + count) read from `db` (in the thread that opens them).
  * @throws Error when the log has a hole there (a damaged database: the tally stops)
@@ -284,26 +282,43 @@ export function openRange(db: IntakeDb, from: number, count: number, open: Opene
   const meta = new Int32Array(envelopes.length * META);
   let valid = 0;
   let at = 0;
+  const reject = (r: OpenRejected) => {
+    rejected[r.reason]++;
+    const d = `${r.reason}:${r.detail}`;
+    details[d] = (details[d] ?? 0) + 1;
+  };
+  const maxDate = maxDateOf(today);
   for (const envelope of envelopes) {
-    const r = openForTally(envelope, open, today, names);
-    if (r.ok) {
-      // A newline between records, then the record.
-      const room = 1 + recordRoom(r.statement);
-      if (at + room > scratch.length) {
-        const grown = Buffer.alloc(Math.max(2 * scratch.length, at + room));
-        scratch.copy(grown, 0, 0, at);
-        scratch = grown;
+    let json: Uint8Array;
+    try {
+      json = open(envelope);
+    } catch (err) {
+      reject(openFailure(err));
+      continue;
+    }
+    try {
+      // A newline between records, then the record: written from the canonical bytes, or else
+      // from the statement the strict path reads (which names the error of an invalid one).
+      const start = valid > 0 ? at + 1 : at;
+      room(start + canonicalRecordRoom(json), at);
+      let end = scanCanonical(json, maxDate, view) ? writeCanonicalRecord(json, view, scratch, start, names) : -1;
+      if (end >= 0) sums.addView(view, view.groupAt >= 0 ? latin1(json, view.groupAt, view.groupAt + 32) : undefined);
+      else {
+        const r = openedFrom(json, today, names);
+        if (!r.ok) {
+          reject(r);
+          continue;
+        }
+        room(start + recordRoom(r.statement), at);
+        end = writeRecord(r.statement, scratch, start);
+        sums.add(r.statement);
       }
-      if (valid > 0) scratch[at++] = 0x0a;
-      const start = at;
-      at = writeRecord(r.statement, scratch, at);
-      recordMeta(scratch, start, at, seed, meta, valid * META);
+      if (valid > 0) scratch[at] = 0x0a;
+      recordMeta(scratch, start, end, seed, meta, valid * META);
       valid++;
-      sums.add(r.statement);
-    } else {
-      rejected[r.reason]++;
-      const d = `${r.reason}:${r.detail}`;
-      details[d] = (details[d] ?? 0) + 1;
+      at = end;
+    } finally {
+      json.fill(0);
     }
   }
   // Its own memory, exactly sized and shared: the tally thread keeps it, and at the commit the

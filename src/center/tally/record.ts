@@ -119,7 +119,7 @@ function tab(out: Uint8Array, at: number): number {
 }
 
 /** Writes `s` as UTF-8 at `out[at…]` (as Buffer's encoder: a lone surrogate as U+FFFD); returns the end. */
-function putText(out: Uint8Array, at: number, s: string): number {
+export function putText(out: Uint8Array, at: number, s: string): number {
   for (let i = 0; i < s.length; i++) {
     let c = s.charCodeAt(i);
     if (c < 0x80) out[at++] = c;
@@ -149,7 +149,7 @@ function putText(out: Uint8Array, at: number, s: string): number {
 }
 
 /** Writes a count (a non-negative safe integer) in decimal at `out[at…]`; returns the end. */
-function putCount(out: Uint8Array, at: number, n: number): number {
+export function putCount(out: Uint8Array, at: number, n: number): number {
   if (n < 10) {
     out[at++] = 48 + n;
     return at;

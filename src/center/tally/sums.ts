@@ -7,6 +7,7 @@
  * The opening threads sum each chunk; the tally thread adds them up and takes out the duplicates
  * it drops (rare), so the sums are those of the counted statements.
  */
+import type { CanonicalView } from './canonical.js';
 import type { OpenedStatement } from './open.js';
 
 /** Spec 8: a sector is published only when at least this many entries of the batch share region, sector and week. */
@@ -60,6 +61,36 @@ export class Sums {
   alias = 0;
   /** Split groups' ids with the number of counted statements of each. */
   readonly groups = new Map<string, number>();
+
+  /** Cells by a number made of the week, region and sector's indexes ({@link addView}). */
+  readonly #cellsByCode = new Map<number, CellSums>();
+
+  /**
+   * Adds the statement scanned into `v` (as {@link add} adds its OpenedStatement), finding its cell
+   * by a number rather than a string made for each statement. `group` is its split group's id.
+   */
+  addView(v: CanonicalView, group: string | undefined): void {
+    // Below 2^53: weeks are (year * 100 + week) < 10^6, regions < 1024, sectors + 1 < 32.
+    const code = (v.day.weekCode * 1024 + v.regionIndex) * 32 + v.sectorIndex;
+    let c = this.#cellsByCode.get(code);
+    if (!c) {
+      const key = `${v.day.week}\t${v.region}\t${v.sector ?? '-'}`;
+      c = this.cells.get(key);
+      if (!c) this.cells.set(key, (c = { statements: 0, people: 0, ccp: 0, cyl: 0, cyp: 0 }));
+      this.#cellsByCode.set(code, c);
+    }
+    c.statements++;
+    c.people += v.people;
+    c.ccp += v.ccp;
+    c.cyl += v.cyl;
+    c.cyp += v.cyp;
+    bump(this.channels, v.channel, 1, v.people);
+    bump(this.sizes, v.people, 1, v.people);
+    bump(this.days, v.day.date, 1, v.people);
+    this.real += v.realNames;
+    this.alias += v.people - v.realNames;
+    if (group !== undefined) this.groups.set(group, (this.groups.get(group) ?? 0) + 1);
+  }
 
   /** Adds (`sign` 1) or takes out (-1) one counted statement. */
   add(s: OpenedStatement, sign = 1): void {

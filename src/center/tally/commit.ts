@@ -96,24 +96,30 @@ export async function commit(c: CommitInput): Promise<TallyResult> {
   appendBatch(plan, store, c.from, store.size, c.sums.cells);
   const size = plan.lines;
   const appended = size - beforeCount;
-  // Written and hashed by the opening threads, a unit each at a time, while this one builds the reports.
+  // Copied, hashed and written by the opening threads, a unit each at a time, while this one builds the reports.
   const entriesBytes = Buffer.from(new SharedArrayBuffer(plan.length));
+  // The largest file is so written beside its place, fsync'd, then checked against what --out publishes while the reports are finished; it takes its place first
+  // among the files, and is removed if the run stops before.
+  const file = await stage(join(out, 'counted', 'entries'));
   c.pool.share(store.buffers());
-  const units = plan.units().map((job) => c.pool.copyUnit(entriesBytes, job));
+  const units = plan.units().map((job) => c.pool.copyUnit(entriesBytes, { ...job, fd: file.fd }));
   const rootAside = Promise.all(units).then(rootOfUnits);
   rootAside.catch(() => {});
-  // Then the largest file is checked against what --out publishes, and written and fsync'd beside its
-  // place while the reports are finished; it takes its place first among the files, and is removed if
-  // the run stops before.
   const staged = rootAside.then(async () => {
-    await appendOnly(c, entriesBytes, beforeBytes);
-    return stage(join(out, 'counted', 'entries'), entriesBytes);
+    const written = await file.written();
+    await appendOnly(c, entriesBytes, beforeBytes).catch(async (err: unknown) => {
+      await written.discard();
+      throw err;
+    });
+    return written;
   });
   staged.catch(() => {});
   try {
     return await finish(c, { staged, rootAside, size, appended, rejected, details, earlier });
   } catch (err) {
-    await staged.then((f) => f.discard(), () => {});
+    // No thread may write to the descriptor once it is closed (its number could be another file's).
+    await Promise.allSettled(units);
+    await staged.then((f) => f.discard(), () => file.discard());
     throw err;
   }
 }
@@ -144,7 +150,16 @@ interface Staged {
   discard(): Promise<void>;
 }
 
-async function stage(path: string, bytes: Uint8Array): Promise<Staged> {
+/** A file being written under a temporary name beside `path` (by descriptor, from any thread). */
+interface Staging {
+  readonly fd: number;
+  /** Once every write is done: fsync'd and closed. */
+  written(): Promise<Staged>;
+  /** Closed and removed (once no thread writes to it). */
+  discard(): Promise<void>;
+}
+
+async function stage(path: string): Promise<Staging> {
   const dir = dirname(path);
   await mkdir(dir, { recursive: true });
   // What a run killed here left (a kill skips the discard): never leave it in a published folder.
@@ -152,16 +167,26 @@ async function stage(path: string, bytes: Uint8Array): Promise<Staged> {
   for (const name of await readdir(dir)) if (left.test(name)) await rm(join(dir, name), { force: true });
   const tmp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   const f = await open(tmp, 'w');
-  try {
-    await f.writeFile(bytes);
-    await f.sync();
-  } catch (err) {
-    await f.close();
+  let closed: Promise<void> | undefined;
+  const close = () => (closed ??= f.close());
+  const discard = async () => {
+    await close().catch(() => {});
     await rm(tmp, { force: true });
-    throw err;
-  }
-  await f.close();
-  return { commit: () => rename(tmp, path), discard: () => rm(tmp, { force: true }) };
+  };
+  return {
+    fd: f.fd,
+    async written() {
+      try {
+        await f.sync();
+        await close();
+      } catch (err) {
+        await discard();
+        throw err;
+      }
+      return { commit: () => rename(tmp, path), discard };
+    },
+    discard,
+  };
 }
 
 interface Built {

@@ -8,9 +8,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { CanonicalView, canonicalMaxDate, nfcQuick, parseCanonical, scanCanonical, SLOW } from '../../src/center/tally/canonical.js';
-import { canonicalRecordRoom, writeCanonicalRecord } from '../../src/center/tally/canonical-record.js';
+import { canonicalRecordRoom, M_DATE, M_LINE_END, M_REGION, M_REGION_END, marks, writeCanonicalRecord } from '../../src/center/tally/canonical-record.js';
 import { openForTally } from '../../src/center/tally/open.js';
-import { formatRecord } from '../../src/center/tally/record.js';
+import { formatRecord, META, metaAt, recordMeta } from '../../src/center/tally/record.js';
 import { Sums } from '../../src/center/tally/sums.js';
 import { addDays } from '../../src/statement/checks.js';
 import { parseStatement, serializeStatement } from '../../src/statement/codec.js';
@@ -166,9 +166,17 @@ function recordsAgree(bytes: Uint8Array, valid: boolean, label: string): void {
   const r = openForTally(Uint8Array.from(bytes), (e) => e, TODAY, true);
   if (!r.ok) throw new Error(`${label}: the strict path refused a statement the scanner read`);
   expect(Buffer.from(out.subarray(7, end)).toString('utf8'), label).toBe(formatRecord(r.statement));
+  // The positions it knows give the meta that scanning the record gives.
+  const [known, scanned] = [new Int32Array(META), new Int32Array(META)];
+  metaAt(out, 7, end, 99, known, 0, marks[M_LINE_END]!, marks[M_REGION]!, marks[M_REGION_END]!, marks[M_DATE]!);
+  recordMeta(out, 7, end, 99, scanned, 0);
+  expect([...known], label).toEqual([...scanned]);
   const bare = new Uint8Array(out.length);
   const bareEnd = writeCanonicalRecord(bytes, view!, bare, 0, false);
   expect(Buffer.from(bare.subarray(0, bareEnd)).toString('utf8'), label).toBe(formatRecord({ ...r.statement, names: undefined }));
+  metaAt(bare, 0, bareEnd, 99, known, 0, marks[M_LINE_END]!, -1, 0, 0);
+  recordMeta(bare, 0, bareEnd, 99, scanned, 0);
+  expect([...known], label).toEqual([...scanned]);
   const [a, b] = [new Sums(), new Sums()];
   a.addView(view!, view!.groupAt >= 0 ? r.statement.group!.split(' ')[0] : undefined);
   b.add(r.statement);

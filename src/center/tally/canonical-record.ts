@@ -47,8 +47,12 @@ export function writeCanonicalRecord(b: Uint8Array, v: CanonicalView, out: Uint8
   at = count(out, ascii(out, at, ' ccp='), v.ccp);
   at = count(out, ascii(out, at, ' cyl='), v.cyl);
   at = count(out, ascii(out, at, ' cyp='), v.cyp);
-  at = ascii(out, ascii(out, at, ' region='), v.region);
+  at = ascii(out, at, ' region=');
+  marks[M_REGION] = at;
+  at = ascii(out, at, v.region);
+  marks[M_REGION_END] = at;
   at = ascii(out, ascii(out, at, ' sector='), v.sector ?? '-');
+  marks[M_LINE_END] = at;
   out[at++] = 9;
   at = ascii(out, at, v.channel);
   out[at++] = 9;
@@ -63,9 +67,20 @@ export function writeCanonicalRecord(b: Uint8Array, v: CanonicalView, out: Uint8
     at = count(out, at, v.parts);
   }
   out[at++] = 9;
+  marks[M_DATE] = at;
   at = ascii(out, at, v.day.date);
   return names ? writeNames(b, v, out, at) : at;
 }
+
+/**
+ * Where the last record {@link writeCanonicalRecord} wrote has its region, where its entry ends and
+ * where its date starts (for `record.ts` metaAt, without scanning the record for them).
+ */
+export const marks = new Int32Array(4);
+export const M_REGION = 0;
+export const M_REGION_END = 1;
+export const M_LINE_END = 2;
+export const M_DATE = 3;
 
 /** The names of a statement of several people, unescaped (grown as needed), and where each starts and ends. */
 let pool = new Uint8Array(1 << 14);

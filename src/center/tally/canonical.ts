@@ -58,7 +58,7 @@ export function parseCanonical(json: Uint8Array, maxDate: string): Statement | u
  */
 export function scanCanonical(json: Uint8Array, maxDate: string, view: CanonicalView): CanonicalView | undefined {
   try {
-    new Scanner(json, maxDate, view).statement();
+    scanner.reset(json, maxDate, view).statement();
     return view;
   } catch {
     return undefined;
@@ -358,16 +358,25 @@ export function latin1(b: Uint8Array, start: number, end: number): string {
  */
 class Scanner {
   private i = 0;
-  private readonly d: DataView;
+  private b: Uint8Array = new Uint8Array(0);
+  private maxDate = '';
+  private v: CanonicalView = new CanonicalView();
+  /** A view of all of b's buffer (kept while statements come in the same one), and b's offset in it. */
+  private d: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
+  private offset = 0;
   /** Where the last free text read starts and ends (its closing quote). */
   private start = 0;
   private end = 0;
-  constructor(
-    private readonly b: Uint8Array,
-    private readonly maxDate: string,
-    private readonly v: CanonicalView,
-  ) {
-    this.d = new DataView(b.buffer, b.byteOffset, b.byteLength);
+
+  /** Readies the scanner for `b` (one scanner a thread: no allocation a statement). */
+  reset(b: Uint8Array, maxDate: string, v: CanonicalView): this {
+    this.b = b;
+    this.maxDate = maxDate;
+    this.v = v;
+    this.i = 0;
+    if (this.d.buffer !== b.buffer) this.d = new DataView(b.buffer);
+    this.offset = b.byteOffset;
+    return this;
   }
 
   statement(): void {
@@ -604,7 +613,8 @@ class Scanner {
     if (i + n > b.length) return false;
     const d = this.d;
     let k = 0;
-    for (; k < words.length; k++) if (d.getUint32(i + 4 * k, true) !== words[k]) return false;
+    const at = this.offset + i;
+    for (; k < words.length; k++) if (d.getUint32(at + 4 * k, true) !== words[k]) return false;
     for (k *= 4; k < n; k++) if (b[i + k] !== bytes[k]) return false;
     this.i = i + n;
     return true;
@@ -727,6 +737,8 @@ class Scanner {
     return fail();
   }
 }
+
+const scanner = new Scanner();
 
 /** The last maxDate scanned and its key. */
 const maxKeyOf = { date: '', key: 0 };

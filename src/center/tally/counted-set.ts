@@ -3,7 +3,7 @@
  * in the received log is counted"): their records in counted order (`record-store.ts`, as bytes),
  * indexed by id and by tag for dedup and, with `--private`, by likely-duplicate key (same region,
  * day and people). The indexes hold references to records under hashes the opening threads
- * computed with each record (`record.ts` recordHashesAt, `hash-index.ts`), so a statement costs two
+ * computed with each record (`record.ts` recordMeta, `hash-index.ts`), so a statement costs two
  * or three probes of typed arrays and no string is made for it.
  */
 import { HashIndex } from './hash-index.js';

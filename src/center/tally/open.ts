@@ -19,10 +19,10 @@ import { parseStatement } from '../../statement/codec.js';
 import { countedKeep } from '../../statement/counted.js';
 import type { Statement } from '../../statement/types.js';
 import { CanonicalView, canonicalMaxDate, latin1, parseCanonical, scanCanonical } from './canonical.js';
-import { canonicalRecordRoom, writeCanonicalRecord } from './canonical-record.js';
+import { canonicalRecordRoom, M_DATE, M_LINE_END, M_REGION, M_REGION_END, marks, writeCanonicalRecord } from './canonical-record.js';
 import { statementTag } from '../../statement/tag.js';
 import { Sums, type SumsData } from './sums.js';
-import { META, recordMeta, recordRoom, writeRecord } from './record.js';
+import { META, metaAt, recordMeta, recordRoom, writeRecord } from './record.js';
 
 /** The X25519 box key pairs the tally opens with (rotation: several, tried in order, spec 3). */
 export interface BoxKey {
@@ -302,8 +302,10 @@ export function openRange(db: IntakeDb, from: number, count: number, open: Opene
       const start = valid > 0 ? at + 1 : at;
       room(start + canonicalRecordRoom(json), at);
       let end = scanCanonical(json, maxDate, view) ? writeCanonicalRecord(json, view, scratch, start, names) : -1;
-      if (end >= 0) sums.addView(view, view.groupAt >= 0 ? latin1(json, view.groupAt, view.groupAt + 32) : undefined);
-      else {
+      if (end >= 0) {
+        sums.addView(view, view.groupAt >= 0 ? latin1(json, view.groupAt, view.groupAt + 32) : undefined);
+        metaAt(scratch, start, end, seed, meta, valid * META, marks[M_LINE_END]!, names ? marks[M_REGION]! : -1, marks[M_REGION_END]!, marks[M_DATE]!);
+      } else {
         const r = openedFrom(json, today, names);
         if (!r.ok) {
           reject(r);
@@ -312,9 +314,9 @@ export function openRange(db: IntakeDb, from: number, count: number, open: Opene
         room(start + recordRoom(r.statement), at);
         end = writeRecord(r.statement, scratch, start);
         sums.add(r.statement);
+        recordMeta(scratch, start, end, seed, meta, valid * META);
       }
       if (valid > 0) scratch[at] = 0x0a;
-      recordMeta(scratch, start, end, seed, meta, valid * META);
       valid++;
       at = end;
     } finally {

@@ -250,11 +250,25 @@ export const META = HASHES + 4;
 
 /** Writes the {@link META} values of the record at `b[start, end)` at `out[at…]` (see META). */
 export function recordMeta(b: Uint8Array, start: number, end: number, seed: number, out: Int32Array, at: number): void {
-  recordHashesAt(b, start, end, seed, out, at);
+  const k = likelyBoundsAt(b, start, end);
+  metaAt(b, start, end, seed, out, at, lineEndAt(b, start), k ? k[0] : -1, k ? k[1] : 0, k ? k[2] : 0);
+}
+
+/**
+ * {@link recordMeta} of a record whose positions its writer knows (`canonical-record.ts`): where its
+ * entry ends (`line`), its region [regionAt, regionEnd) and its date (`tailAt`) when it has names
+ * (else regionAt -1). The {@link HASHES} seeded hashes are of its id, its tag (the first 16 digits:
+ * a SHA-256 output) and its likely-duplicate key (region, date and names; 0 without names), hashed
+ * from the bytes, by the opening threads as by the tally thread for records read back.
+ */
+export function metaAt(b: Uint8Array, start: number, end: number, seed: number, out: Int32Array, at: number, line: number, regionAt: number, regionEnd: number, tailAt: number): void {
+  out[at] = hashBytes(seed, b, start, start + ID_END);
+  out[at + 1] = hashBytes(seed, b, start + LINE_AT, start + LINE_AT + 16);
+  // The region, then the tail, each with its length: the two parts cannot shift.
+  out[at + 2] = regionAt >= 0 ? hashBytes(hashBytes(seed, b, regionAt, regionEnd), b, tailAt, end) : 0;
   out[at + M_END] = end;
   out[at + M_WEEK] = recordWeekCodeAt(b, start);
   out[at + M_TAG28] = recordTag28At(b, start);
-  const line = lineEndAt(b, start);
   // ` sector=-`: no sector.
   out[at + M_LINE] = b[line - 1] === 0x2d && b[line - 2] === 0x3d ? line - start : start - line;
 }
@@ -278,18 +292,4 @@ function likelyBoundsAt(b: Uint8Array, start: number, end: number): [regionAt: n
   }
   // date (10 bytes), then names: without names there is no tab after the date.
   return end > at + 11 ? [r + 8, s, at + 1] : undefined;
-}
-
-/**
- * Writes the {@link HASHES} seeded hashes of the record at `b[start, end)` (UTF-8) at `out[at…]`:
- * its id, its tag (the first 16 digits: a SHA-256 output) and its likely-duplicate key (region,
- * date and names; 0 without names). Hashed from the bytes, by the opening threads as by the tally
- * thread for records read back.
- */
-export function recordHashesAt(b: Uint8Array, start: number, end: number, seed: number, out: Int32Array, at: number): void {
-  out[at] = hashBytes(seed, b, start, start + ID_END);
-  out[at + 1] = hashBytes(seed, b, start + LINE_AT, start + LINE_AT + 16);
-  const k = likelyBoundsAt(b, start, end);
-  // The region, then the tail, each with its length: the two parts cannot shift.
-  out[at + 2] = k ? hashBytes(hashBytes(seed, b, k[0], k[1]), b, k[2], end) : 0;
 }

@@ -197,9 +197,9 @@ describe('tally journal', () => {
     const header = { v: 2 as const, run: 1, start: 0, end: 100, today: '2026-11-30' };
     await state.begin(header);
     const first = chunk(0, sts.slice(0, 10));
-    await state.append(first, bodyOf(first));
+    await state.append({ chunk: first, body: bodyOf(first) });
     const second = chunk(first.to, sts.slice(10, 20));
-    await state.append(second, bodyOf(second));
+    await state.append({ chunk: second, body: bodyOf(second) });
     await state.closeJournal();
     const file = join(dir, 'cut', 'journal.jsonl');
     const text = await readFile(file, 'utf8');
@@ -212,9 +212,22 @@ describe('tally journal', () => {
     expect(resumed?.chunks).toEqual([first]);
     expect((await readFile(file, 'utf8')).length).toBe(lines.slice(0, 12).join('\n').length + 1);
     const next = chunk(first.to, sts.slice(20, 30));
-    await state.append(next, bodyOf(next));
+    await state.append({ chunk: next, body: bodyOf(next) });
     await state.closeJournal();
     expect((await state.resume(committed))?.chunks).toEqual([first, next]);
+  });
+
+  it('journals several chunks with one append (one write, one fsync), read back as each chunk', async () => {
+    const state = new StateDir(join(dir, 'group'));
+    const committed = await state.load('c.test');
+    const sts = statements(25, 107, true);
+    await state.begin({ v: 2 as const, run: 1, start: 0, end: 100, today: '2026-11-30' });
+    const a = chunk(0, sts.slice(0, 10));
+    const empty = { ...chunk(a.to, []), rejected: { duplicate: 0, invalid: 3, undecryptable: 1 } };
+    const b = chunk(empty.to, sts.slice(10, 25));
+    await state.append({ chunk: a, body: bodyOf(a) }, { chunk: empty }, { chunk: b, body: bodyOf(b) });
+    await state.closeJournal();
+    expect((await state.resume(committed))?.chunks).toEqual([a, empty, b]);
   });
 
   it("writes only the byte ranges kept of a thread's records (dropped duplicates cut out), whole lines each", async () => {
@@ -229,10 +242,10 @@ describe('tally journal', () => {
     // Keep records 1-2 and 5 and 7 (0, 3-4, 6 and 8, the first and last among them, dropped).
     const kept = [startOf(1), ends[2]!, startOf(5), ends[5]!, startOf(7), ends[7]!];
     const keep = [1, 2, 5, 7];
-    await state.append({ from: 0, to: 10, n: keep.length, rejected: { duplicate: 5, invalid: 1, undecryptable: 0 }, details: {} }, body, kept);
+    await state.append({ chunk: { from: 0, to: 10, n: keep.length, rejected: { duplicate: 5, invalid: 1, undecryptable: 0 }, details: {} }, body, kept });
     // A chunk with nothing kept, then one whole.
-    await state.append({ from: 10, to: 20, n: 0, rejected: { duplicate: 10, invalid: 0, undecryptable: 0 }, details: {} }, body, []);
-    await state.append({ from: 20, to: 30, n: 9, rejected: { duplicate: 0, invalid: 1, undecryptable: 0 }, details: {} }, body);
+    await state.append({ chunk: { from: 10, to: 20, n: 0, rejected: { duplicate: 10, invalid: 0, undecryptable: 0 }, details: {} }, body, kept: [] });
+    await state.append({ chunk: { from: 20, to: 30, n: 9, rejected: { duplicate: 0, invalid: 1, undecryptable: 0 }, details: {} }, body });
     await state.closeJournal();
     const resumed = await state.resume(committed);
     expect(resumed?.chunks.map((c) => c.records)).toEqual([keep.map((i) => records[i]), [], records]);
@@ -248,7 +261,7 @@ describe('tally journal', () => {
     const old = { from: 0, to: 4, n: 4, rejected: { duplicate: 0, invalid: 0, undecryptable: 0 }, details: {} };
     await writeFile(join(dir, 'v2', 'journal.jsonl'), `${JSON.stringify(header)}\n${JSON.stringify(old)}\n${sts.slice(0, 4).map(v2).join('\n')}\n`);
     const next = chunk(4, sts.slice(4));
-    await state.append(next, bodyOf(next));
+    await state.append({ chunk: next, body: bodyOf(next) });
     await state.closeJournal();
     const resumed = await state.resume(committed);
     expect(resumed?.chunks.flatMap((c) => c.records)).toEqual(sts.map(formatRecord));

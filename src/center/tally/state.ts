@@ -198,26 +198,35 @@ export class StateDir {
   #scratch = Buffer.alloc(0);
 
   /**
-   * Appends one chunk, durably, before the run goes on. Its `n` records are `body` (UTF-8,
-   * joined by newlines: an opening thread's answer as it came) or, when some of those were
-   * dropped, the byte ranges `kept` of it (`[start, end, start, end, …]`, each whole records):
-   * copied as they are, never encoded again.
+   * Appends chunks, durably (one write and one fsync for all), before the run goes on. A chunk's
+   * `n` records are `body` (UTF-8, joined by newlines: an opening thread's answer as it came) or,
+   * when some of those were dropped, the byte ranges `kept` of it (`[start, end, start, end, …]`,
+   * each whole records): copied as they are, never encoded again.
    */
-  async append(chunk: JournalChunk, body?: Uint8Array, kept?: readonly number[]): Promise<void> {
+  async append(...chunks: ReadonlyArray<{ chunk: JournalChunk; body?: Uint8Array; kept?: readonly number[] }>): Promise<void> {
     this.#journal ??= await open(this.#path('journal.jsonl'), 'a', 0o600);
-    const head = JSON.stringify({ from: chunk.from, to: chunk.to, n: chunk.n, r: RECORD_VERSION, rejected: chunk.rejected, details: chunk.details });
-    const ranges = chunk.n === 0 || !body ? [] : (kept ?? [0, body.length]);
+    const parts = chunks.map(({ chunk, body, kept }) => ({
+      head: JSON.stringify({ from: chunk.from, to: chunk.to, n: chunk.n, r: RECORD_VERSION, rejected: chunk.rejected, details: chunk.details }),
+      body,
+      ranges: chunk.n === 0 || !body ? [] : (kept ?? [0, body.length]),
+    }));
     // At most 3 bytes of UTF-8 per UTF-16 code unit, the body's bytes and a newline after each range.
-    let most = 3 * head.length + 1;
-    for (let i = 0; i < ranges.length; i += 2) most += ranges[i + 1]! - ranges[i]! + 1;
+    let most = 0;
+    for (const { head, ranges } of parts) {
+      most += 3 * head.length + 1;
+      for (let i = 0; i < ranges.length; i += 2) most += ranges[i + 1]! - ranges[i]! + 1;
+    }
     if (this.#scratch.length < most) this.#scratch = Buffer.alloc(Math.max(most, 2 * this.#scratch.length));
     const b = this.#scratch;
-    let n = b.write(head, 0, 'utf8');
-    b[n++] = 0x0a;
-    for (let i = 0; i < ranges.length; i += 2) {
-      b.set(body!.subarray(ranges[i], ranges[i + 1]), n);
-      n += ranges[i + 1]! - ranges[i]!;
+    let n = 0;
+    for (const { head, body, ranges } of parts) {
+      n += b.write(head, n, 'utf8');
       b[n++] = 0x0a;
+      for (let i = 0; i < ranges.length; i += 2) {
+        b.set(body!.subarray(ranges[i], ranges[i + 1]), n);
+        n += ranges[i + 1]! - ranges[i]!;
+        b[n++] = 0x0a;
+      }
     }
     for (let at = 0; at < n; ) at += (await this.#journal.write(b, at, n - at)).bytesWritten;
     await this.#journal.datasync();

@@ -7,7 +7,8 @@
  * surrogates, bad UTF-8, limits) and truncations of them.
  */
 import { describe, expect, it } from 'vitest';
-import { CanonicalView, canonicalMaxDate, nfcQuick, parseCanonical, scanCanonical, SLOW } from '../../src/center/tally/canonical.js';
+import { canonicalMaxDate, nfcQuick, parseCanonical, scanCanonical } from '../../src/center/tally/canonical.js';
+import { CanonicalView, SLOW } from '../../src/center/tally/canonical-view.js';
 import { canonicalRecordRoom, M_DATE, M_LINE_END, M_REGION, M_REGION_END, marks, writeCanonicalRecord } from '../../src/center/tally/canonical-record.js';
 import { openForTally } from '../../src/center/tally/open.js';
 import { formatRecord, META, metaAt, recordMeta } from '../../src/center/tally/record.js';

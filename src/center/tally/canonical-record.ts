@@ -11,7 +11,8 @@
  */
 import { hash } from 'node:crypto';
 import { putCount as count, putText as ascii } from './record.js';
-import { BASE64, ID_AT, P_FLAGS, P_NAME, P_NAME_END, PERSON, SLOW, TAG_KEY_AT, ESCAPED, type CanonicalView } from './canonical.js';
+import { BASE64 } from './canonical.js';
+import { ESCAPED, ID_AT, P_FLAGS, P_NAME, P_NAME_END, PERSON, SLOW, TAG_KEY_AT, type CanonicalView } from './canonical-view.js';
 
 const TAG_DOMAIN = 'sealpost/tag/v1';
 const KEY_IN = TAG_DOMAIN.length;

@@ -18,7 +18,8 @@ import { EnvelopeError, isEnvelopeError, isSealpostError, type OpenFailure } fro
 import { parseStatement } from '../../statement/codec.js';
 import { countedKeep } from '../../statement/counted.js';
 import type { Statement } from '../../statement/types.js';
-import { CanonicalView, canonicalMaxDate, latin1, parseCanonical, scanCanonical } from './canonical.js';
+import { canonicalMaxDate, parseCanonical, scanCanonical } from './canonical.js';
+import { CanonicalView, latin1 } from './canonical-view.js';
 import { canonicalRecordRoom, M_DATE, M_LINE_END, M_REGION, M_REGION_END, marks, writeCanonicalRecord } from './canonical-record.js';
 import { statementTag } from '../../statement/tag.js';
 import { Sums, type SumsData } from './sums.js';

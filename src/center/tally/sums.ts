@@ -7,7 +7,7 @@
  * The opening threads sum each chunk; the tally thread adds them up and takes out the duplicates
  * it drops (rare), so the sums are those of the counted statements.
  */
-import type { CanonicalView } from './canonical.js';
+import type { CanonicalView } from './canonical-view.js';
 import type { OpenedStatement } from './open.js';
 
 /** Spec 8: a sector is published only when at least this many entries of the batch share region, sector and week. */

@@ -98,8 +98,9 @@ export async function commit(c: CommitInput): Promise<TallyResult> {
   const appended = size - beforeCount;
   // Copied, hashed and written by the opening threads, a unit each at a time, while this one builds the reports.
   const entriesBytes = Buffer.from(new SharedArrayBuffer(plan.length));
-  // The largest file is so written beside its place, fsync'd, then checked against what --out publishes while the reports are finished; it takes its place first
-  // among the files, and is removed if the run stops before.
+  // The largest file is so written beside its place, then fsync'd and checked against what --out
+  // publishes while the reports are finished; it takes its place first among the files, and is
+  // removed if the run stops before.
   const file = await stage(join(out, 'counted', 'entries'));
   c.pool.share(store.buffers());
   const units = plan.units().map((job) => c.pool.copyUnit(entriesBytes, { ...job, fd: file.fd }));

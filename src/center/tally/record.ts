@@ -1,6 +1,7 @@
 /**
  * The tally's record of one counted statement: one line of tab-separated fields, written as UTF-8
- * by the opening threads ({@link writeRecord}) and kept as those bytes by the tally thread
+ * by the opening threads (`canonical-record.ts` from a canonical statement's bytes, else
+ * {@link writeRecord}) and kept as those bytes by the tally thread
  * (`record-store.ts`), the journal, the run files and the commit (a bench/tally
  * finding: a million statements as objects cost more to clone, journal, hold and collect than to
  * open). Version 3 (journal chunks marked `"r":3`) holds the statement's counted entry (spec 8,

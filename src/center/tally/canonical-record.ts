@@ -10,6 +10,7 @@
  * whose free text needs an NFC check on its decoded string ({@link SLOW}) is left to that path.
  */
 import { hash } from 'node:crypto';
+import { LIMITS } from '../../statement/types.js';
 import { putCount as count, putText as ascii } from './record.js';
 import { BASE64 } from './canonical.js';
 import { ESCAPED, ID_AT, P_FLAGS, P_NAME, P_NAME_END, PERSON, SLOW, TAG_KEY_AT, type CanonicalView } from './canonical-view.js';
@@ -85,8 +86,8 @@ export const M_DATE = 3;
 
 /** The names of a statement of several people, unescaped (grown as needed), and where each starts and ends. */
 let pool = new Uint8Array(1 << 14);
-const spans = new Int32Array(2 * 256);
-const order = new Int32Array(256);
+const spans = new Int32Array(2 * LIMITS.people);
+const order = new Int32Array(LIMITS.people);
 const byName = (x: number, y: number): number => compareUtf16(pool, spans[2 * x]!, spans[2 * x + 1]!, pool, spans[2 * y]!, spans[2 * y + 1]!);
 
 /**
@@ -115,6 +116,8 @@ function writeNames(b: Uint8Array, v: CanonicalView, out: Uint8Array, at: number
     out[at++] = 9;
     at = copy(pool, spans[2 * i]!, spans[2 * i + 1]!, out, at);
   }
+  // Names are the statement's plaintext: not kept here once written (as the opener zeroes the JSON).
+  pool.fill(0, 0, w);
   return at;
 }
 
@@ -128,21 +131,24 @@ function insertionSort(from: number, to: number): void {
   }
 }
 
-/** Each name's first 5 bytes (as {@link prefixOf} orders them) * 256 + its index, sorted as numbers. */
-const keys = new Float64Array(256);
+/** Each name's first 5 bytes (as {@link prefixOf} orders them) * PEOPLE + its index, sorted as numbers. */
+const keys = new Float64Array(LIMITS.people);
+/** Above any index of a person (a power of two), and small enough that 2^40 * PEOPLE is exact in a double. */
+const PEOPLE = 2 ** Math.ceil(Math.log2(LIMITS.people + 1));
+if (PEOPLE > 2 ** 12) throw new Error('canonical-record.ts sorts at most 4096 names a statement');
 
 /**
  * Sorts the n names of a large group: by their first five bytes as numbers (a typed array's own
  * sort), then names that share them by {@link compareUtf16}.
  */
 function sortByPrefix(n: number): void {
-  for (let k = 0; k < n; k++) keys[k] = prefixOf(spans[2 * k]!, spans[2 * k + 1]!) * 256 + k;
+  for (let k = 0; k < n; k++) keys[k] = prefixOf(spans[2 * k]!, spans[2 * k + 1]!) * PEOPLE + k;
   const sorted = keys.subarray(0, n).sort();
-  for (let k = 0; k < n; k++) order[k] = sorted[k]! % 256;
+  for (let k = 0; k < n; k++) order[k] = sorted[k]! % PEOPLE;
   for (let k = 0; k < n; ) {
-    const prefix = Math.floor(sorted[k]! / 256);
+    const prefix = Math.floor(sorted[k]! / PEOPLE);
     let end = k + 1;
-    while (end < n && Math.floor(sorted[end]! / 256) === prefix) end++;
+    while (end < n && Math.floor(sorted[end]! / PEOPLE) === prefix) end++;
     if (end - k > 1) insertionSort(k, end);
     k = end;
   }

@@ -46,7 +46,14 @@ export function canonicalMaxDate(today: string): string {
  */
 export function parseCanonical(json: Uint8Array, maxDate: string): Statement | undefined {
   const view = scanCanonical(json, maxDate, new CanonicalView());
-  if (!view) return undefined;
+  return view && statementOfScan(json, view);
+}
+
+/**
+ * The statement of bytes {@link scanCanonical} scanned into `view` (as the strict path reads it),
+ * or undefined when a {@link SLOW} text is not NFC (the statement is then invalid). Never throws.
+ */
+export function statementOfScan(json: Uint8Array, view: CanonicalView): Statement | undefined {
   try {
     return statementOf(json, view);
   } catch {
@@ -271,7 +278,6 @@ class Scanner {
     v.textAt = -1;
     if (this.opt(K.text)) {
       v.textFlags = this.text(0, LIMITS.text, true);
-      v.flags |= v.textFlags;
       v.textAt = this.start;
       v.textEnd = this.end;
     }
@@ -300,7 +306,6 @@ class Scanner {
   private person(at: number): void {
     const p = this.v.persons;
     const flags = this.text(1, LIMITS.name, false);
-    this.v.flags |= flags;
     p[at + P_NAME] = this.start;
     p[at + P_NAME_END] = this.end;
     p[at + P_FLAGS] = flags;
@@ -362,7 +367,6 @@ class Scanner {
     v.cityAt = -1;
     if (this.opt(K.city)) {
       v.cityFlags = this.text(0, LIMITS.city, false);
-      v.flags |= v.cityFlags;
       v.cityAt = this.start;
       v.cityEnd = this.end;
     }
@@ -536,8 +540,8 @@ class Scanner {
   /**
    * The rest of a free-text string and its closing quote, held to validate.ts `text` but for NFC
    * where the flags say {@link SLOW}: well-formed UTF-8; escapes only `\"`, `\\` and (with
-   * `newline`) `\n`; no control character (Cc); `min..max` code points. Sets start and end; returns
-   * the text's flags.
+   * `newline`) `\n`; no control character (Cc); `min..max` code points. Sets start and end, adds
+   * the text's flags to the view's and returns them.
    */
   private text(min: number, max: number, newline: boolean): number {
     const b = this.b;
@@ -570,6 +574,7 @@ class Scanner {
     this.start = start;
     this.end = i;
     this.i = i + 1;
+    this.v.flags |= flags;
     return flags;
   }
 

@@ -17,8 +17,7 @@ import { envelopeShapeError } from '../../crypto/sizes.js';
 import { EnvelopeError, isEnvelopeError, isSealpostError, type OpenFailure } from '../../errors.js';
 import { parseStatement } from '../../statement/codec.js';
 import { countedKeep } from '../../statement/counted.js';
-import type { Statement } from '../../statement/types.js';
-import { canonicalMaxDate, parseCanonical, scanCanonical } from './canonical.js';
+import { canonicalMaxDate, scanCanonical, statementOfScan } from './canonical.js';
 import { CanonicalView, latin1 } from './canonical-view.js';
 import { canonicalRecordRoom, M_DATE, M_LINE_END, M_REGION, M_REGION_END, marks, writeCanonicalRecord } from './canonical-record.js';
 import { statementTag } from '../../statement/tag.js';
@@ -142,16 +141,6 @@ function detailOf(err: unknown): string {
 /** The last opening day and its latest statement date (one day for millions of statements). */
 let day: { today: string; maxDate: string } | undefined;
 
-/**
- * `parseStatement`, fast on the statements sealers write (a bench/tally finding: the general
- * parser and validator cost more than the box): the canonical scanner (`canonical.ts`) accepts
- * exactly the canonical bytes of a valid statement and gives the strict path's statement; anything
- * else, valid or not, takes the strict path, so errors and their details are exactly parseStatement's.
- */
-function parseForTally(json: Uint8Array, today: string): Statement {
-  return parseCanonical(json, maxDateOf(today)) ?? parseStatement(json, { today });
-}
-
 /** canonicalMaxDate of the opening day (memoised). */
 function maxDateOf(today: string): string {
   if (day?.today !== today) day = { today, maxDate: canonicalMaxDate(today) };
@@ -173,7 +162,7 @@ export function openForTally(envelope: Uint8Array, open: Opener, today: string, 
     return openFailure(err);
   }
   try {
-    return openedFrom(json, today, names);
+    return openedFrom(json, today, names, scanCanonical(json, maxDateOf(today), view));
   } finally {
     json.fill(0);
   }
@@ -186,10 +175,16 @@ function openFailure(err: unknown): { readonly ok: false } & OpenRejected {
   return { ok: false, reason, detail };
 }
 
-/** Validates and summarises an opened statement's JSON (the caller zeroes it). */
-function openedFrom(json: Uint8Array, today: string, names: boolean): OpenResult {
+/**
+ * Validates and summarises an opened statement's JSON (the caller zeroes it). `scanned`: the
+ * canonical scanner's view of it (`canonical.ts`), when it accepted the bytes, which then give the
+ * strict path's statement (a bench/tally finding: the general parser and validator cost more than
+ * the box); anything else, valid or not, takes the strict path, so errors and their details are
+ * exactly parseStatement's.
+ */
+function openedFrom(json: Uint8Array, today: string, names: boolean, scanned: CanonicalView | undefined): OpenResult {
   try {
-    const st = parseForTally(json, today);
+    const st = (scanned && statementOfScan(json, scanned)) ?? parseStatement(json, { today });
     const k = countedKeep(st);
     let realNames = 0;
     for (const p of st.people) if (p.realName === true) realNames++;
@@ -302,12 +297,13 @@ export function openRange(db: IntakeDb, from: number, count: number, open: Opene
       // from the statement the strict path reads (which names the error of an invalid one).
       const start = valid > 0 ? at + 1 : at;
       room(start + canonicalRecordRoom(json), at);
-      let end = scanCanonical(json, maxDate, view) ? writeCanonicalRecord(json, view, scratch, start, names) : -1;
+      const scanned = scanCanonical(json, maxDate, view);
+      let end = scanned ? writeCanonicalRecord(json, scanned, scratch, start, names) : -1;
       if (end >= 0) {
         sums.addView(view, view.groupAt >= 0 ? latin1(json, view.groupAt, view.groupAt + 32) : undefined);
         metaAt(scratch, start, end, seed, meta, valid * META, marks[M_LINE_END]!, names ? marks[M_REGION]! : -1, marks[M_REGION_END]!, marks[M_DATE]!);
       } else {
-        const r = openedFrom(json, today, names);
+        const r = openedFrom(json, today, names, scanned);
         if (!r.ok) {
           reject(r);
           continue;

@@ -79,39 +79,30 @@ export class Sums {
       if (!c) this.cells.set(key, (c = { statements: 0, people: 0, ccp: 0, cyl: 0, cyp: 0 }));
       this.#cellsByCode.set(code, c);
     }
-    c.statements++;
-    c.people += v.people;
-    c.ccp += v.ccp;
-    c.cyl += v.cyl;
-    c.cyp += v.cyp;
-    bump(this.channels, v.channel, 1, v.people);
-    bump(this.sizes, v.people, 1, v.people);
-    bump(this.days, v.day.date, 1, v.people);
-    this.real += v.realNames;
-    this.alias += v.people - v.realNames;
-    if (group !== undefined) this.groups.set(group, (this.groups.get(group) ?? 0) + 1);
+    this.#count(c, 1, v.people, v.ccp, v.cyl, v.cyp, v.channel, v.day.date, v.realNames, group);
   }
 
   /** Adds (`sign` 1) or takes out (-1) one counted statement. */
   add(s: OpenedStatement, sign = 1): void {
     const key = `${s.week}\t${s.region}\t${s.sector}`;
-    const c = this.cells.get(key);
-    if (c) {
-      c.statements += sign;
-      c.people += sign * s.people;
-      c.ccp += sign * s.ccp;
-      c.cyl += sign * s.cyl;
-      c.cyp += sign * s.cyp;
-    } else this.cells.set(key, { statements: sign, people: sign * s.people, ccp: sign * s.ccp, cyl: sign * s.cyl, cyp: sign * s.cyp });
-    bump(this.channels, s.channel, sign, sign * s.people);
-    bump(this.sizes, s.people, sign, sign * s.people);
-    bump(this.days, s.date, sign, sign * s.people);
-    this.real += sign * s.realNames;
-    this.alias += sign * (s.people - s.realNames);
-    if (s.group) {
-      const id = s.group.slice(0, s.group.indexOf(' '));
-      this.groups.set(id, (this.groups.get(id) ?? 0) + sign);
-    }
+    let c = this.cells.get(key);
+    if (!c) this.cells.set(key, (c = { statements: 0, people: 0, ccp: 0, cyl: 0, cyp: 0 }));
+    this.#count(c, sign, s.people, s.ccp, s.cyl, s.cyp, s.channel, s.date, s.realNames, s.group?.slice(0, s.group.indexOf(' ')));
+  }
+
+  /** Counts (`sign` 1) or takes out (-1) a statement of cell `c`; `group` is its split group's id. */
+  #count(c: CellSums, sign: number, people: number, ccp: number, cyl: number, cyp: number, channel: string, date: string, realNames: number, group: string | undefined): void {
+    c.statements += sign;
+    c.people += sign * people;
+    c.ccp += sign * ccp;
+    c.cyl += sign * cyl;
+    c.cyp += sign * cyp;
+    bump(this.channels, channel, sign, sign * people);
+    bump(this.sizes, people, sign, sign * people);
+    bump(this.days, date, sign, sign * people);
+    this.real += sign * realNames;
+    this.alias += sign * (people - realNames);
+    if (group !== undefined) this.groups.set(group, (this.groups.get(group) ?? 0) + sign);
   }
 
   /** The sums as plain data (to post to another thread). */

@@ -6,7 +6,7 @@
  */
 import { publishedCell, Sums, type Cells } from './sums.js';
 export { SECTOR_CELL_MIN } from './sums.js';
-import { lineEndAt, LINE_AT, parseRecord, recordWeekCodeAt } from './record.js';
+import { lineEndAt, LINE_AT, parseRecord, recordWeekCodeAt, weekCode } from './record.js';
 import type { RecordStore } from './record-store.js';
 import { UNIT, type CopyJob } from './roots.js';
 
@@ -147,8 +147,6 @@ export class EntryPlan {
   }
 }
 
-/** `YYYY-Www` as `record.ts` recordWeekCodeAt numbers it. */
-const weekCode = (week: string): number => Number(week.slice(0, 4)) * 100 + Number(week.slice(6, 8));
 
 /**
  * Plans a batch's entry lines (spec 8's text) in log order: the records [from, to) of `store`,

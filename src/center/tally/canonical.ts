@@ -26,6 +26,7 @@ import { addDays, isIsoDate, isLanguageTag } from '../../statement/checks.js';
 import { isoWeek } from '../../statement/counted.js';
 import { COUNTRY_CODES, isCountryCode, isProvinceCode, PROVINCE_CODES } from '../../statement/regions.js';
 import { CHANNELS, LIMITS, ORGS, SECTORS, type Statement } from '../../statement/types.js';
+import { weekCode } from './record.js';
 import { CanonicalView, ESCAPED, fail, HEAD, latin1, P_FLAGS, P_NAME, P_NAME_END, P_ORGS, P_REAL, PERSON, REGIONS, SLOW, statementOf, WIDE, type Day } from './canonical-view.js';
 
 /**
@@ -192,7 +193,7 @@ function dayOf(b: Uint8Array, at: number, key: number): Day | null {
   if (day === undefined) {
     const date = latin1(b, at, at + 10);
     const week = isIsoDate(date) ? isoWeek(date) : undefined;
-    day = week === undefined ? null : { date, week, weekCode: Number(week.slice(0, 4)) * 100 + Number(week.slice(6)) };
+    day = week === undefined ? null : { date, week, weekCode: weekCode(week) };
     if (dayMemo.size < MEMO_MAX) dayMemo.set(key, day);
   }
   return day;

@@ -44,6 +44,9 @@ export function recordWeekCodeAt(b: Uint8Array, at: number): number {
   return (((d(0) * 10 + d(1)) * 10 + d(2)) * 10 + d(3)) * 100 + d(6) * 10 + d(7);
 }
 
+/** A week `YYYY-Www` as {@link recordWeekCodeAt} numbers it. */
+export const weekCode = (week: string): number => Number(week.slice(0, 4)) * 100 + Number(week.slice(6, 8));
+
 /** The first 28 bits of the tag of the record whose bytes start at `b[at]` (lowercase hex digits). */
 export function recordTag28At(b: Uint8Array, at: number): number {
   let n = 0;

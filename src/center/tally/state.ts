@@ -66,6 +66,8 @@ export interface ReadChunk extends JournalChunk {
 
 export const EMPTY_REJECTED = (): Record<RejectedReason, number> => ({ duplicate: 0, invalid: 0, undecryptable: 0 });
 
+const NEWLINE = Buffer.from('\n');
+
 /** A damaged state folder, or one of another center. */
 export function badState(key: 'center.tally.state-damaged' | 'center.tally.state-center' | 'center.tally.state-ahead', params: Record<string, string | number>): InputError {
   return new InputError('bad-tally-state', englishText(key, params), { key, params, field: '--state' });
@@ -194,41 +196,36 @@ export class StateDir {
   /** The journal, open for appending while a run goes on (one open for the run, not per chunk). */
   #journal: FileHandle | null = null;
 
-  /** Where a chunk is encoded before it is written (reused: no buffer allocated per chunk). */
-  #scratch = Buffer.alloc(0);
-
   /**
    * Appends chunks, durably (one write and one fsync for all), before the run goes on. A chunk's
    * `n` records are `body` (UTF-8, joined by newlines: an opening thread's answer as it came) or,
    * when some of those were dropped, the byte ranges `kept` of it (`[start, end, start, end, …]`,
-   * each whole records): copied as they are, never encoded again.
+   * each whole records): written from where they are (one gathered write), never encoded or copied
+   * again (a bench/tally finding: copying 240 MB of records into one buffer first took the tally
+   * thread a seventh of a second).
    */
   async append(...chunks: ReadonlyArray<{ chunk: JournalChunk; body?: Uint8Array; kept?: readonly number[] }>): Promise<void> {
     this.#journal ??= await open(this.#path('journal.jsonl'), 'a', 0o600);
-    const parts = chunks.map(({ chunk, body, kept }) => ({
-      head: JSON.stringify({ from: chunk.from, to: chunk.to, n: chunk.n, r: RECORD_VERSION, rejected: chunk.rejected, details: chunk.details }),
-      body,
-      ranges: chunk.n === 0 || !body ? [] : (kept ?? [0, body.length]),
-    }));
-    // At most 3 bytes of UTF-8 per UTF-16 code unit, the body's bytes and a newline after each range.
-    let most = 0;
-    for (const { head, ranges } of parts) {
-      most += 3 * head.length + 1;
-      for (let i = 0; i < ranges.length; i += 2) most += ranges[i + 1]! - ranges[i]! + 1;
-    }
-    if (this.#scratch.length < most) this.#scratch = Buffer.alloc(Math.max(most, 2 * this.#scratch.length));
-    const b = this.#scratch;
-    let n = 0;
-    for (const { head, body, ranges } of parts) {
-      n += b.write(head, n, 'utf8');
-      b[n++] = 0x0a;
+    const parts: Uint8Array[] = [];
+    let total = 0;
+    const put = (b: Uint8Array) => {
+      parts.push(b);
+      total += b.length;
+    };
+    for (const { chunk, body, kept } of chunks) {
+      put(Buffer.from(`${JSON.stringify({ from: chunk.from, to: chunk.to, n: chunk.n, r: RECORD_VERSION, rejected: chunk.rejected, details: chunk.details })}\n`));
+      const ranges = chunk.n === 0 || !body ? [] : (kept ?? [0, body.length]);
       for (let i = 0; i < ranges.length; i += 2) {
-        b.set(body!.subarray(ranges[i], ranges[i + 1]), n);
-        n += ranges[i + 1]! - ranges[i]!;
-        b[n++] = 0x0a;
+        put(body!.subarray(ranges[i], ranges[i + 1]));
+        put(NEWLINE);
       }
     }
-    for (let at = 0; at < n; ) at += (await this.#journal.write(b, at, n - at)).bytesWritten;
+    const { bytesWritten } = await this.#journal.writev(parts);
+    // A short write (rare: a full disk, a signal) is finished from one buffer of what is left.
+    if (bytesWritten < total) {
+      const rest = Buffer.concat(parts).subarray(bytesWritten);
+      for (let at = 0; at < rest.length; ) at += (await this.#journal.write(rest, at, rest.length - at)).bytesWritten;
+    }
     await this.#journal.datasync();
   }
 

@@ -55,11 +55,13 @@ export interface CommitInput {
   readonly stateDir: string;
 }
 
+/**
+ * Writes files atomically, all at once, so that their fsyncs overlap (bench/tally: one after
+ * another, the twenty files of a run took about a tenth of a second).
+ */
 async function writeFiles(dir: string, files: Record<string, string | Buffer>, mode?: number): Promise<void> {
-  for (const [name, text] of Object.entries(files)) {
-    await mkdir(dirname(join(dir, name)), { recursive: true, ...(mode ? { mode: 0o700 } : {}) });
-    await writeFileAtomic(join(dir, name), text, mode ? { mode } : {});
-  }
+  for (const d of new Set(Object.keys(files).map((name) => dirname(join(dir, name))))) await mkdir(d, { recursive: true, ...(mode ? { mode: 0o700 } : {}) });
+  await Promise.all(Object.entries(files).map(([name, text]) => writeFileAtomic(join(dir, name), text, mode ? { mode } : {})));
 }
 
 /**
@@ -104,7 +106,11 @@ export async function commit(c: CommitInput): Promise<TallyResult> {
   const file = await stage(join(out, 'counted', 'entries'));
   c.pool.share(store.buffers());
   const units = plan.units().map((job) => c.pool.copyUnit(entriesBytes, { ...job, fd: file.fd }));
-  const rootAside = Promise.all(units).then(rootOfUnits);
+  const rootAside = Promise.all(units).then((roots) => {
+    // The threads are done: they stop (and free their memory) while the commit writes its files.
+    c.pool.close().catch(() => {});
+    return rootOfUnits(roots);
+  });
   rootAside.catch(() => {});
   const staged = rootAside.then(async () => {
     const written = await file.written();
@@ -230,14 +236,16 @@ async function finish(c: CommitInput, b: Built): Promise<TallyResult> {
 
   await c.state.writeRun(c.header.run);
   await entriesFile.commit();
-  await writeFiles(out, {
-    'counted/checkpoint': checkpoint,
-    'tally.note': note,
-    'tally.json': `${JSON.stringify(report, null, 2)}\n`,
-    ...reportTables(report),
-    'report.html': html,
-  });
-  if (c.opts.privateDir && privateFiles) await writeFiles(c.opts.privateDir, privateFiles, 0o600);
+  await Promise.all([
+    writeFiles(out, {
+      'counted/checkpoint': checkpoint,
+      'tally.note': note,
+      'tally.json': `${JSON.stringify(report, null, 2)}\n`,
+      ...reportTables(report),
+      'report.html': html,
+    }),
+    c.opts.privateDir && privateFiles ? writeFiles(c.opts.privateDir, privateFiles, 0o600) : undefined,
+  ]);
   await c.state.commit({ v: 1, center: c.center, done: c.header.end, runs: c.header.run, rejected, details });
   await c.state.clear();
   return {

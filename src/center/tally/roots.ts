@@ -93,8 +93,8 @@ export function copyUnit(buffers: readonly Uint8Array[], out: Uint8Array, job: C
     const n = length >= 0 ? length : -length;
     if (at + n + 1 > job.end) break;
     const copied = length >= 0 ? n : n - 1;
-    // Byte loops, not Buffer copies: a line is ~110 bytes, and a copy call cost more than its bytes.
-    for (let i = 0; i < copied; i++) target[at + i] = src[start + i]!;
+    // One native copy: a JavaScript byte loop costs ~3 ns a byte here, three times `set` for a line of ~110 bytes (bench/tally).
+    target.set(src.subarray(start, start + copied), at);
     if (copied < n) target[at + n - 1] = 0x2d;
     if (k === 0) {
       // The byte before the unit's first line is another unit's: its leaf is made apart.

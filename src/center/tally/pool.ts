@@ -6,6 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { beginRun, hasSodium, openRange, type OpenedRange, type OpeningRun, type RunOptions } from './open.js';
@@ -41,6 +42,7 @@ export interface OpenPool {
    * and returns its subtree root (`roots.ts` copyUnit).
    */
   copyUnit(out: Uint8Array, job: CopyJob): Promise<Hash>;
+  /** Stops the threads (and closes the database); again, the same promise. */
   close(): Promise<void>;
 }
 
@@ -56,6 +58,7 @@ export interface PoolOptions {
 function inlinePool(opts: PoolOptions): OpenPool {
   let run: OpeningRun | undefined;
   let buffers: readonly Uint8Array[] = [];
+  let closed: Promise<void> | undefined;
   return {
     threads: 0,
     opener: hasSodium() ? 'libsodium' : 'tweetnacl',
@@ -70,8 +73,16 @@ function inlinePool(opts: PoolOptions): OpenPool {
       buffers = b;
     },
     copyUnit: async (out, job) => copyUnit(buffers, out, job),
-    close: async () => run?.db.close(),
+    close: () => (closed ??= Promise.resolve().then(() => run?.db.close())),
   };
+}
+
+/** The intake's database file in a data folder (src/center/serve.ts `DB_FILE`). */
+export const DB_FILE = 'intake.sqlite';
+
+/** The pool of a tally run (`run.ts` runTally) with these options. */
+export function startTallyPool(opts: { readonly dataDir: string; readonly privateDir?: string; readonly threads?: number }): OpenPool {
+  return startPool({ db: join(opts.dataDir, DB_FILE), names: opts.privateDir !== undefined, ...(opts.threads !== undefined ? { threads: opts.threads } : {}) });
 }
 
 /** Starts the pool (worker threads when the compiled worker exists and `threads` is not 0). */
@@ -100,6 +111,7 @@ export function startPool(opts: PoolOptions): OpenPool {
     });
   }
   let next = 0;
+  let closed: Promise<void> | undefined;
   const ask = (job: OpenJob | CopyUnitJob, worker: Worker) =>
     new Promise<OpenAnswer>((resolve, reject) => {
       waiting.set(job.id, { resolve, reject });
@@ -132,8 +144,6 @@ export function startPool(opts: PoolOptions): OpenPool {
     },
     // The workers stay referenced while the tally awaits them (unref'd, the process would exit
     // mid-await); the tally always closes the pool, also when it fails.
-    close: async () => {
-      await Promise.all(workers.map((w) => w.terminate()));
-    },
+    close: () => (closed ??= Promise.all(workers.map((w) => w.terminate())).then(() => {})),
   };
 }

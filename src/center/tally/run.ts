@@ -18,7 +18,7 @@ import { sumsOf, type Batch } from './batch.js';
 import { M_END, META, parseRecord } from './record.js';
 import { CountedSet } from './counted-set.js';
 import { newSeed } from './hash-index.js';
-import { startPool, type OpenedRange, type OpenPool } from './pool.js';
+import { DB_FILE, startTallyPool, type OpenedRange, type OpenPool } from './pool.js';
 import { commit } from './commit.js';
 import type { TallyReport } from './report.js';
 import { StateDir, badState, type JournalChunk, type JournalHeader, type ReadChunk, type TallyState } from './state.js';
@@ -69,35 +69,30 @@ export interface TallyResult {
   readonly stateDir: string;
 }
 
-/** The intake's database file in a data folder (src/center/serve.ts `DB_FILE`). */
-const DB_FILE = 'intake.sqlite';
-
 /**
  * Runs the tally (see the file comment). Exits normally however many envelopes it rejects.
  * @throws InputError for unreadable keys, a missing data folder or a state folder of another
  *   center or data folder; the signal's reason when aborted (the next run resumes); Error when an
  *   invariant fails (a bug: nothing is committed).
+ * @param started the run's opening threads when the caller started them already (`startTallyPool`
+ *   with the same options); the run closes them
  */
-export async function runTally(opts: TallyOptions): Promise<TallyResult> {
+export async function runTally(opts: TallyOptions, started?: OpenPool): Promise<TallyResult> {
   const step = opts.milestoneStep ?? DEFAULT_MILESTONE_STEP;
-  if (!Number.isSafeInteger(step) || step < 1) throw new RangeError(`milestoneStep must be a positive integer, got ${step}`);
-  // The opening threads start first: they load their modules and libsodium while this thread reads
-  // the keys and the state, and they open the first chunks while it loads the charts' packages (a
-  // bench/tally finding: together half a second before the first envelope was opened).
-  const pool = startPool({ db: join(opts.dataDir, DB_FILE), names: opts.privateDir !== undefined, ...(opts.threads !== undefined ? { threads: opts.threads } : {}) });
+  if (!Number.isSafeInteger(step) || step < 1) {
+    await started?.close();
+    throw new RangeError(`milestoneStep must be a positive integer, got ${step}`);
+  }
+  // The opening threads start first (`tally-worker.ts` starts them before it loads this module):
+  // they load their modules and libsodium while this thread reads the keys and the state.
+  const pool = started ?? startTallyPool(opts);
   try {
-    const prepared = prepare(pool, opts);
-    prepared.catch(() => {});
-    // report.html needs vega (optional dependencies): say so now, not after hours of opening
-    // envelopes, and before any other error and before the journal is written.
+    const p = await prepare(pool, opts);
     try {
+      // report.html needs vega (optional dependencies): say so now, not after hours of opening
+      // envelopes, and before the journal is written. Loaded once the threads have begun (a
+      // bench/tally finding: loaded first, it kept them waiting for the run a tenth of a second).
       await loadCharts();
-    } catch (err) {
-      await prepared.then((p) => p.db.close(), () => {});
-      throw err;
-    }
-    const p = await prepared;
-    try {
       return await tallyPrepared(pool, opts, step, p);
     } finally {
       p.db.close();

@@ -202,7 +202,10 @@ interface RangeJob {
 /** Chunks of received entries [from, end) asked of the pool ahead of the tally, taken in order. */
 class OpenAhead {
   readonly #inflight: Ahead[] = [];
-  /** Enough chunks ahead that the threads never wait on the journal's fsync. */
+  /**
+   * Enough chunks ahead that the threads never wait on the journal's fsync, nor at the start on
+   * this thread loading the charts' packages: eight a thread, about half a second of their work.
+   */
   readonly #depth: number;
   #next: number;
 
@@ -213,7 +216,7 @@ class OpenAhead {
     readonly chunk: number,
   ) {
     this.#next = from;
-    this.#depth = Math.max(2, pool.threads * 4);
+    this.#depth = Math.max(2, pool.threads * 8);
     this.fill();
   }
 

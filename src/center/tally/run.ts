@@ -91,7 +91,7 @@ export async function runTally(opts: TallyOptions, started?: OpenPool): Promise<
     try {
       // report.html needs vega (optional dependencies): say so now, not after hours of opening
       // envelopes, and before the journal is written. Loaded once the threads have begun (a
-      // bench/tally finding: loaded first, it kept them waiting for the run a tenth of a second).
+      // bench/tally finding: loaded first, it kept them waiting for the run up to a tenth of a second).
       await loadCharts();
       return await tallyPrepared(pool, opts, step, p);
     } finally {

@@ -12,8 +12,8 @@ if (port) {
   const post = (m: TallyMessage) => port.postMessage(m);
   post({ type: 'thread', heapLimitMb: Math.floor(getHeapStatistics().heap_size_limit / 2 ** 20) });
   const data = workerData as TallyWorkerData;
-  // The opening threads start before this thread loads the tally's modules, which they would
-  // otherwise wait for with a core idle (a bench/tally finding: a seventh of a second).
+  // The opening threads start before this thread loads the tally's modules: they load theirs
+  // meanwhile instead of after them, on a core that would otherwise be idle (bench/tally).
   const pool = startTallyPool(data);
   import('./run.js')
     .then(({ runTally }) => runTally({ ...data, onProgress: (done, end) => post({ type: 'progress', done, end }) }, pool))

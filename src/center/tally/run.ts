@@ -74,10 +74,16 @@ export interface TallyResult {
  * @throws InputError for unreadable keys, a missing data folder or a state folder of another
  *   center or data folder; the signal's reason when aborted (the next run resumes); Error when an
  *   invariant fails (a bug: nothing is committed).
- * @param started the run's opening threads when the caller started them already (`startTallyPool`
- *   with the same options); the run closes them
  */
-export async function runTally(opts: TallyOptions, started?: OpenPool): Promise<TallyResult> {
+export function runTally(opts: TallyOptions): Promise<TallyResult> {
+  return runTallyWith(opts);
+}
+
+/**
+ * {@link runTally} with its opening threads, when the caller started them already
+ * (`startTallyPool` with the same options: `tally-worker.ts`); the run closes them.
+ */
+export async function runTallyWith(opts: TallyOptions, started?: OpenPool): Promise<TallyResult> {
   const step = opts.milestoneStep ?? DEFAULT_MILESTONE_STEP;
   if (!Number.isSafeInteger(step) || step < 1) {
     await started?.close();

@@ -16,7 +16,7 @@ if (port) {
   // meanwhile instead of after them, on a core that would otherwise be idle (bench/tally).
   const pool = startTallyPool(data);
   import('./run.js')
-    .then(({ runTally }) => runTally({ ...data, onProgress: (done, end) => post({ type: 'progress', done, end }) }, pool))
+    .then(({ runTallyWith }) => runTallyWith({ ...data, onProgress: (done, end) => post({ type: 'progress', done, end }) }, pool))
     .then(
       (result) => post({ type: 'done', result }),
       async (err: unknown) => {

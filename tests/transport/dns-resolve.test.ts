@@ -144,14 +144,16 @@ describe.each([
     const reason = new Error('deadline');
     const ctl = new AbortController();
     const p = resolveWith(dns(), 'center.test', { signal: ctl.signal, network: 'n', cache: new DnsCache() });
-    // Measured from the abort itself: on a loaded machine the timer may fire late, the answer must not.
+    // Measured from the abort itself: on a loaded machine the timer may fire late, the answer must
+    // not. The bound leaves room for a busy event loop (CI saw 70 ms), far below any retry or
+    // timeout of the resolver, which a resolver deaf to the signal would wait for (it never answers here).
     let abortedAt = Infinity;
     setTimeout(() => {
       abortedAt = performance.now();
       ctl.abort(reason);
     }, 200);
     await expect(p).rejects.toBe(reason);
-    expect(performance.now() - abortedAt).toBeLessThan(50);
+    expect(performance.now() - abortedAt).toBeLessThan(500);
     await expect.poll(() => server().open(), { timeout: 1000 }).toBe(0);
   });
 });

@@ -1,5 +1,6 @@
 /**
- * The tally's own thread (`isolated.ts`): runs `runTally` with the options it was given, posts
+ * The tally's own thread (`isolated.ts`): starts the opening threads, runs the tally
+ * (`run.ts` runTallyWith) with the options it was given and those threads, posts
  * progress (at most every 1,024 entries, as the journal's chunks) and then the result or the error.
  */
 import { getHeapStatistics } from 'node:v8';
@@ -20,7 +21,7 @@ if (port) {
     .then(
       (result) => post({ type: 'done', result }),
       async (err: unknown) => {
-        // runTally closes the pool; a failed import of it does not.
+        // runTallyWith closes the pool; a failed import of run.js does not.
         await pool.close().catch(() => {});
         post({ type: 'error', error: errorToData(err) });
       },

@@ -147,7 +147,6 @@ export class EntryPlan {
   }
 }
 
-
 /**
  * Plans a batch's entry lines (spec 8's text) in log order: the records [from, to) of `store`,
  * each sector published or `-` as the batch's cells decide.

@@ -21,7 +21,7 @@ import { newSeed } from './hash-index.js';
 import { DB_FILE, startTallyPool, type OpenedRange, type OpenPool } from './pool.js';
 import { commit } from './commit.js';
 import type { TallyReport } from './report.js';
-import { StateDir, badState, type JournalChunk, type JournalHeader, type ReadChunk, type TallyState } from './state.js';
+import { StateDir, badState, type JournalAppend, type JournalChunk, type JournalHeader, type ReadChunk, type TallyState } from './state.js';
 import { loadCharts } from './html/render.js';
 
 /** Options of {@link runTally}. */
@@ -270,7 +270,7 @@ async function tallyRange(ahead: OpenAhead, state: StateDir, job: RangeJob): Pro
     job.opts.signal?.throwIfAborted();
     // The next chunk, and those after it already opened: counted, then journaled with one write
     // and one fsync (a bench/tally finding: the last chunks waited for an fsync each).
-    const group: Array<{ chunk: JournalChunk; body: Uint8Array; kept: number[] | undefined }> = [];
+    const group: JournalAppend[] = [];
     do {
       const r = await head.results;
       group.push(countChunk(head.from, r, job));
@@ -286,7 +286,7 @@ async function tallyRange(ahead: OpenAhead, state: StateDir, job: RangeJob): Pro
 }
 
 /** Counts a chunk's records (dedup: the first one counts) and sums; what its journal entry holds. */
-function countChunk(from: number, r: OpenedRange, job: RangeJob): { chunk: JournalChunk; body: Uint8Array; kept: number[] | undefined } {
+function countChunk(from: number, r: OpenedRange, job: RangeJob): JournalAppend {
   const rejected = { duplicate: 0, ...r.rejected };
   const details = r.details;
   let n = 0;

@@ -58,6 +58,17 @@ export interface JournalChunk {
   readonly details: Record<string, number>;
 }
 
+/**
+ * A chunk to journal ({@link StateDir.append}): its `n` records are `body` (UTF-8, joined by
+ * newlines: an opening thread's answer as it came) or, when some of those were dropped, the byte
+ * ranges `kept` of it (`[start, end, start, end, …]`, each whole records).
+ */
+export interface JournalAppend {
+  readonly chunk: JournalChunk;
+  readonly body?: Uint8Array;
+  readonly kept?: readonly number[];
+}
+
 /** A chunk read back from a journal or a run file, with its statements' records (`record.ts`). */
 export interface ReadChunk extends JournalChunk {
   /** In received-log order. */
@@ -197,14 +208,12 @@ export class StateDir {
   #journal: FileHandle | null = null;
 
   /**
-   * Appends chunks, durably (one write and one fsync for all), before the run goes on. A chunk's
-   * `n` records are `body` (UTF-8, joined by newlines: an opening thread's answer as it came) or,
-   * when some of those were dropped, the byte ranges `kept` of it (`[start, end, start, end, …]`,
-   * each whole records): written from where they are (one gathered write), never encoded or copied
-   * again (a bench/tally finding: copying 240 MB of records into one buffer first took the tally
-   * thread a seventh of a second).
+   * Appends chunks, durably (one write and one fsync for all), before the run goes on. Their
+   * records are written from where they are (one gathered write), never encoded or copied again (a
+   * bench/tally finding: copying 240 MB of records into one buffer first took the tally thread a
+   * seventh of a second).
    */
-  async append(...chunks: ReadonlyArray<{ chunk: JournalChunk; body?: Uint8Array; kept?: readonly number[] }>): Promise<void> {
+  async append(...chunks: readonly JournalAppend[]): Promise<void> {
     this.#journal ??= await open(this.#path('journal.jsonl'), 'a', 0o600);
     const parts: Uint8Array[] = [];
     let total = 0;
